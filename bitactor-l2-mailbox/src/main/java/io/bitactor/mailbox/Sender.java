@@ -1,0 +1,411 @@
+package io.bitactor.mailbox;
+
+import io.bitactor.core.FrameDecoder;
+import io.bitactor.core.FrameDescriptor;
+import io.bitactor.core.FrameEncoder;
+import io.bitactor.core.FrameVerification;
+import io.bitactor.core.HybridLogicalClock;
+import io.bitactor.core.MessageIdSource;
+import io.bitactor.core.MessageType;
+import io.bitactor.mailbox.internal.FrameSlot;
+import org.agrona.BitUtil;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The sending side of L2 for one thread: encodes frames into its own preallocated slots (header, payload,
+ * CRC32C), routes them through the ring and offers them to the target shard's mailbox. Nothing is allocated, locked
+ * or logged per message; every outcome is an {@link OfferStatus}.
+ * <p>
+ * Two ways to send:
+ * <ul>
+ *   <li>{@link #send(int, MessageType, DirectBuffer, int, int)}: copy a payload; all or nothing.</li>
+ *   <li>{@link #tryClaim()} then {@link #commit()} (or {@link #abort()}): write fields and payload in place,
+ *       Aeron {@code tryClaim} style. After backpressure the claim stays open, so the same message (same id and
+ *       timestamp) can be committed again.</li>
+ * </ul>
+ * Each message gets a system-unique id (increasing per sender) and a hybrid-logical-clock timestamp from this
+ * sender's clock, so a message sent after another by this sender, or after this sender received a timestamp via
+ * {@link #clock()}, carries a larger timestamp.
+ * <p>
+ * <b>Threads:</b> one thread at a time (not thread-safe). {@link #close()} deregisters it from the router.
+ */
+public final class Sender implements AutoCloseable
+{
+    /** Value of the announced epoch while not routing. */
+    static final long IDLE = -1L;
+    private static final VarHandle ACTIVE_EPOCH;
+
+    static
+    {
+        try
+        {
+            ACTIVE_EPOCH = MethodHandles.lookup().findVarHandle(Sender.class, "activeEpoch", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    private final Router router;
+    private final int defaultSourceActorId;
+    private final MessageIdSource.Allocator messageIds;
+    private final HybridLogicalClock clock;
+    private final FrameEncoder encoder;
+    private final FrameDecoder decoder;
+    private final DeadLetterSink deadLetterSink;
+    private final int maxPayloadLength;
+    private final FrameSlot[] slots;
+    private final int slotMask;
+    private final int slotLength;
+    private int cursor;
+    private FrameSlot claimed;
+    private boolean closed;
+    private long lastMessageId;
+    private long lastTimestamp;
+
+    // Announced ring epoch: padded away from the fields above, since the router reads it during ring changes.
+    @SuppressWarnings("unused")
+    private long p01, p02, p03, p04, p05, p06, p07;
+    @SuppressWarnings("unused")
+    private volatile long activeEpoch = IDLE;
+    @SuppressWarnings("unused")
+    private long p11, p12, p13, p14, p15, p16, p17;
+
+    Sender(final Router router, final int sourceActorId, final MessageIdSource.Allocator messageIds)
+    {
+        final MailboxContext ctx = router.context();
+        this.router = router;
+        this.defaultSourceActorId = sourceActorId;
+        this.messageIds = messageIds;
+        this.clock = new HybridLogicalClock(ctx.epochClock());
+        this.maxPayloadLength = ctx.maxPayloadLength();
+        this.encoder = new FrameEncoder(maxPayloadLength);
+        this.decoder = new FrameDecoder(maxPayloadLength);
+        this.deadLetterSink = ctx.deadLetterSink();
+
+        final int slotCount = BitUtil.findNextPositivePowerOfTwo(ctx.senderSlots());
+        // Slots are cache-line multiples so that the owner writing one slot never shares a line with the
+        // consumer reading its neighbour.
+        this.slotLength = BitUtil.align(FrameDescriptor.maxFrameLength(maxPayloadLength), BitUtil.CACHE_LINE_LENGTH);
+        final UnsafeBuffer slab = new UnsafeBuffer(new byte[slotCount * slotLength]);
+        this.slots = new FrameSlot[slotCount];
+        for (int i = 0; i < slotCount; i++)
+        {
+            slots[i] = new FrameSlot(slab, i * slotLength, FrameSlot.KIND_FRAME);
+        }
+        this.slotMask = slotCount - 1;
+    }
+
+    /**
+     * This sender's hybrid logical clock. Call {@link HybridLogicalClock#onReceive(long)} with the timestamp of
+     * every frame this thread handles, so that what it sends afterwards is ordered after it.
+     *
+     * @return the clock.
+     */
+    public HybridLogicalClock clock()
+    {
+        return clock;
+    }
+
+    /**
+     * Id of the last message claimed by this sender.
+     *
+     * @return the message id, or 0 before the first claim.
+     */
+    public long lastMessageId()
+    {
+        return lastMessageId;
+    }
+
+    /**
+     * Timestamp of the last message claimed by this sender.
+     *
+     * @return the hybrid logical clock timestamp, or 0 before the first claim.
+     */
+    public long lastTimestamp()
+    {
+        return lastTimestamp;
+    }
+
+    /**
+     * Sends a payload, copying it; all or nothing. Correlation id 0, priority 0, no trace context.
+     *
+     * @param targetActorId the target actor.
+     * @param type          the message type ({@link MessageType#SYSTEM} goes to the control lane).
+     * @param payload       buffer holding the payload.
+     * @param offset        of the payload.
+     * @param length        of the payload.
+     * @return the outcome; after anything but {@link OfferStatus#ACCEPTED} nothing is left queued.
+     */
+    public OfferStatus send(
+        final int targetActorId, final MessageType type, final DirectBuffer payload, final int offset,
+        final int length)
+    {
+        return send(defaultSourceActorId, targetActorId, type, 0L, payload, offset, length);
+    }
+
+    /**
+     * Sends a payload with an explicit source and correlation id, copying it; all or nothing.
+     *
+     * @param sourceActorId the source actor.
+     * @param targetActorId the target actor.
+     * @param type          the message type.
+     * @param correlationId links a call and its reply; 0 for none.
+     * @param payload       buffer holding the payload.
+     * @param offset        of the payload.
+     * @param length        of the payload.
+     * @return the outcome; after anything but {@link OfferStatus#ACCEPTED} nothing is left queued.
+     */
+    public OfferStatus send(
+        final int sourceActorId, final int targetActorId, final MessageType type, final long correlationId,
+        final DirectBuffer payload, final int offset, final int length)
+    {
+        if (length > maxPayloadLength || length < 0)
+        {
+            router.countRejection(OfferStatus.PAYLOAD_TOO_LARGE);
+            return OfferStatus.PAYLOAD_TOO_LARGE;
+        }
+        final FrameEncoder encoder = tryClaim();
+        if (null == encoder)
+        {
+            return OfferStatus.SENDER_FULL;
+        }
+        encoder
+            .sourceActorId(sourceActorId)
+            .targetActorId(targetActorId)
+            .messageType(type)
+            .correlationId(correlationId)
+            .payload(payload, offset, length);
+        final OfferStatus status = commit();
+        if (status.isBackPressure())
+        {
+            abort();
+        }
+        return status;
+    }
+
+    /**
+     * Claims a free slot and returns an encoder over it, with message id, timestamp and source actor already
+     * written and every other field zero. Fill in at least the target and the type, then {@link #commit()}.
+     *
+     * @return the encoder, or null when every slot is in flight (backpressure, counted as
+     * {@link OfferStatus#SENDER_FULL}).
+     * @throws IllegalStateException if a claim is already open or the sender is closed.
+     */
+    public FrameEncoder tryClaim()
+    {
+        if (claimed != null)
+        {
+            throw new IllegalStateException("a claim is already open: commit() or abort() it first");
+        }
+        if (closed)
+        {
+            throw new IllegalStateException("sender is closed");
+        }
+        final FrameSlot[] slots = this.slots;
+        final int mask = slotMask;
+        FrameSlot slot = null;
+        for (int i = 0, n = slots.length; i < n; i++)
+        {
+            final FrameSlot candidate = slots[(cursor + i) & mask];
+            // Acquire: the consumer's reads of the previous frame in this slot are complete.
+            if (candidate.lvState() == FrameSlot.FREE)
+            {
+                slot = candidate;
+                cursor = (cursor + i + 1) & mask;
+                break;
+            }
+        }
+        if (null == slot)
+        {
+            router.countRejection(OfferStatus.SENDER_FULL);
+            return null;
+        }
+        claimed = slot;
+        final long messageId = messageIds.next();
+        final long timestamp = clock.tick();
+        lastMessageId = messageId;
+        lastTimestamp = timestamp;
+        final UnsafeBuffer buffer = slot.buffer;
+        buffer.setMemory(slot.offset, FrameDescriptor.HEADER_LENGTH, (byte)0);
+        return encoder.wrap(buffer, slot.offset)
+            .messageId(messageId)
+            .timestamp(timestamp)
+            .sourceActorId(defaultSourceActorId);
+    }
+
+    /**
+     * Seals the claimed frame (CRC32C) and routes it.
+     *
+     * @return {@link OfferStatus#ACCEPTED}; or backpressure, after which the claim stays open for another
+     * {@code commit()} or an {@link #abort()}; or {@link OfferStatus#CLOSED} / {@link OfferStatus#NO_ROUTE}, after
+     * which the frame has been reported to the dead-letter sink and the claim is released.
+     * @throws IllegalStateException if no claim is open.
+     */
+    public OfferStatus commit()
+    {
+        final FrameSlot slot = claimed;
+        if (null == slot)
+        {
+            throw new IllegalStateException("no open claim");
+        }
+        slot.length = encoder.seal();
+        return dispatch(slot);
+    }
+
+    /**
+     * Releases an open claim without sending it. Does nothing when no claim is open.
+     */
+    public void abort()
+    {
+        claimed = null;
+    }
+
+    /**
+     * Routes a frame that was encoded elsewhere (for example read from a journal or a socket): its length and
+     * CRC32C are verified, then it is copied into a slot and routed by its target actor. Its message id and
+     * timestamp are kept.
+     *
+     * @param frame  buffer holding the frame.
+     * @param offset of the frame.
+     * @param length of the frame region.
+     * @return the outcome; {@link OfferStatus#INVALID_FRAME} (reported to the dead-letter sink) for a frame that
+     * fails verification.
+     */
+    public OfferStatus route(final DirectBuffer frame, final int offset, final int length)
+    {
+        if (claimed != null)
+        {
+            throw new IllegalStateException("a claim is open: commit() or abort() it first");
+        }
+        decoder.wrap(frame, offset, length);
+        final FrameVerification verification = decoder.verify();
+        if (!verification.isValid())
+        {
+            router.countRejection(OfferStatus.INVALID_FRAME);
+            router.deadLetter(deadLetterSink, DeadLetterReason.INVALID_FRAME, frame, offset, length);
+            return OfferStatus.INVALID_FRAME;
+        }
+        if (length > slotLength)
+        {
+            router.countRejection(OfferStatus.PAYLOAD_TOO_LARGE);
+            return OfferStatus.PAYLOAD_TOO_LARGE;
+        }
+        if (null == tryClaim())
+        {
+            return OfferStatus.SENDER_FULL;
+        }
+        final FrameSlot slot = claimed;
+        slot.buffer.putBytes(slot.offset, frame, offset, length);
+        slot.length = length;
+        final OfferStatus status = dispatch(slot);
+        if (status.isBackPressure())
+        {
+            abort();
+        }
+        return status;
+    }
+
+    private OfferStatus dispatch(final FrameSlot slot)
+    {
+        final UnsafeBuffer buffer = slot.buffer;
+        final int offset = slot.offset;
+        final int target = FrameDescriptor.targetActorId(buffer, offset);
+        final boolean control = FrameDescriptor.messageTypeCode(buffer, offset) == MessageType.SYSTEM.code();
+
+        final RouterState state = enter();
+        final OfferStatus status;
+        if (state.closed)
+        {
+            status = OfferStatus.CLOSED;
+        }
+        else
+        {
+            final int shardId = state.ring.shardFor(target);
+            if (shardId < 0)
+            {
+                status = OfferStatus.NO_ROUTE;
+            }
+            else
+            {
+                // Plain store: the lane's release publishes it together with the frame.
+                slot.spState(FrameSlot.IN_FLIGHT);
+                status = state.byShard[shardId].offer(slot, control);
+                if (status != OfferStatus.ACCEPTED)
+                {
+                    slot.spState(FrameSlot.FREE);
+                }
+            }
+        }
+        exit();
+
+        if (status == OfferStatus.ACCEPTED)
+        {
+            claimed = null;
+            return status;
+        }
+        router.countRejection(status);
+        if (!status.isBackPressure())
+        {
+            router.deadLetter(deadLetterSink,
+                status == OfferStatus.CLOSED ? DeadLetterReason.ROUTER_CLOSED : DeadLetterReason.NO_ROUTE,
+                buffer, offset, slot.length);
+            claimed = null;
+        }
+        return status;
+    }
+
+    /**
+     * Announces the epoch of the ring about to be used, then re-checks it is still current. The volatile store
+     * followed by the volatile load pairs with the router's volatile store of a new state followed by its load of
+     * this field: either the router sees this sender inside the old epoch and waits, or this sender sees the new
+     * state and retries with it. No sender can therefore still be offering by an old ring once the router has
+     * stopped waiting (see {@link Router}).
+     */
+    private RouterState enter()
+    {
+        RouterState state = router.state();
+        while (true)
+        {
+            ACTIVE_EPOCH.setVolatile(this, state.epoch);
+            final RouterState current = router.state();
+            if (current == state)
+            {
+                return state;
+            }
+            state = current;
+        }
+    }
+
+    /**
+     * Leaves the ring section. Release: the offer above is ordered before the router observes this sender idle.
+     */
+    private void exit()
+    {
+        ACTIVE_EPOCH.setRelease(this, IDLE);
+    }
+
+    long lvActiveEpoch()
+    {
+        return (long)ACTIVE_EPOCH.getVolatile(this);
+    }
+
+    /**
+     * Deregisters this sender. Frames already accepted stay queued and are delivered; their slots are released by
+     * the consumers. Idempotent.
+     */
+    public void close()
+    {
+        if (!closed)
+        {
+            closed = true;
+            claimed = null;
+            router.removeSender(this);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package io.bitactor.mailbox;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConsistentHashRingTest
+{
+    private static final int ACTORS = 100_000;
+    private static final int SHARDS = 32;
+
+    @Test
+    void loadIsEvenWithDefaultVirtualNodes()
+    {
+        final ConsistentHashRing ring = ConsistentHashRing.ofShardCount(SHARDS, ConsistentHashRing.DEFAULT_VIRTUAL_NODES);
+        final int[] load = new int[SHARDS];
+        for (int actor = 0; actor < ACTORS; actor++)
+        {
+            load[ring.shardFor(actor)]++;
+        }
+        final double mean = (double)ACTORS / SHARDS;
+        int max = 0;
+        for (final int l : load)
+        {
+            max = Math.max(max, l);
+        }
+        assertThat(max / mean).as("max shard load / mean").isLessThanOrEqualTo(1.15);
+    }
+
+    @Test
+    void removingAShardMovesOnlyItsOwnActors()
+    {
+        final ConsistentHashRing before = ConsistentHashRing.ofShardCount(SHARDS, ConsistentHashRing.DEFAULT_VIRTUAL_NODES);
+        final int removed = 17;
+        final ConsistentHashRing after = before.withoutShard(removed);
+        int moved = 0;
+        for (int actor = 0; actor < ACTORS; actor++)
+        {
+            final int b = before.shardFor(actor);
+            final int a = after.shardFor(actor);
+            if (b != removed)
+            {
+                assertThat(a).as("actor %d not on the removed shard must stay", actor).isEqualTo(b);
+            }
+            else
+            {
+                assertThat(a).isNotEqualTo(removed);
+                moved++;
+            }
+        }
+        assertThat(moved).isPositive();
+    }
+
+    @Test
+    void addingA33rdShardMovesAtMostItsShare()
+    {
+        final ConsistentHashRing before = ConsistentHashRing.ofShardCount(SHARDS, ConsistentHashRing.DEFAULT_VIRTUAL_NODES);
+        final int added = SHARDS;
+        final ConsistentHashRing after = before.withShard(added);
+        int moved = 0;
+        for (int actor = 0; actor < ACTORS; actor++)
+        {
+            final int b = before.shardFor(actor);
+            final int a = after.shardFor(actor);
+            if (a != b)
+            {
+                assertThat(a).as("an actor may only move to the new shard").isEqualTo(added);
+                moved++;
+            }
+        }
+        assertThat((double)moved / ACTORS).as("fraction moved").isLessThanOrEqualTo(1.0 / 33 + 0.01);
+        assertThat(moved).isPositive();
+    }
+
+    @Property(tries = 200)
+    void lookupMatchesLinearScanOfTheRing(
+        @ForAll @IntRange(min = 1, max = 40) final int shards,
+        @ForAll @IntRange(min = 1, max = 64) final int vnodes,
+        @ForAll final int actorId)
+    {
+        final ConsistentHashRing ring = ConsistentHashRing.ofShardCount(shards, vnodes);
+        // Reference: the same ring rebuilt with every shard's points, searched linearly.
+        final int expected = referenceLookup(shards, vnodes, actorId);
+        assertThat(ring.shardFor(actorId)).isEqualTo(expected);
+    }
+
+    @Test
+    void emptyRingAnswersMinusOne()
+    {
+        assertThat(ConsistentHashRing.ofShardCount(0, 8).shardFor(42)).isEqualTo(-1);
+    }
+
+    @Test
+    void rejectsBadArguments()
+    {
+        assertThatThrownBy(() -> ConsistentHashRing.of(new int[]{ 1, 1 }, 8))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("duplicate shard id 1");
+        assertThatThrownBy(() -> ConsistentHashRing.of(new int[]{ 1 }, 0))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("virtualNodes");
+        final ConsistentHashRing ring = ConsistentHashRing.ofShardCount(2, 8);
+        assertThatThrownBy(() -> ring.withShard(1)).hasMessageContaining("already");
+        assertThatThrownBy(() -> ring.withoutShard(7)).hasMessageContaining("not in the ring");
+    }
+
+    @Test
+    void ringIsIndependentOfShardInsertionOrder()
+    {
+        final ConsistentHashRing a = ConsistentHashRing.of(new int[]{ 5, 3, 9, 1 }, 64);
+        final ConsistentHashRing b = ConsistentHashRing.of(new int[]{ 1, 9, 3 }, 64).withShard(5);
+        for (int actor = 0; actor < 10_000; actor++)
+        {
+            assertThat(a.shardFor(actor)).isEqualTo(b.shardFor(actor));
+        }
+    }
+
+    /** Rebuilds the ring from single-shard rings' answers: the owner is the shard whose nearest point wins. */
+    private static int referenceLookup(final int shards, final int vnodes, final int actorId)
+    {
+        final long key = Integer.toUnsignedLong(ConsistentHashRing.hashActorId(actorId));
+        long bestDistance = Long.MAX_VALUE;
+        int best = -1;
+        for (int s = 0; s < shards; s++)
+        {
+            for (int v = 0; v < vnodes; v++)
+            {
+                final long point = Integer.toUnsignedLong(ReferencePoints.hash(s, v));
+                final long distance = point >= key ? point - key : point + (1L << 32) - key;
+                if (distance < bestDistance || (distance == bestDistance && s < best))
+                {
+                    bestDistance = distance;
+                    best = s;
+                }
+            }
+        }
+        return best;
+    }
+
+    /** An independent restatement of the documented point hash (SplitMix64 over shard and vnode, top 32 bits). */
+    static final class ReferencePoints
+    {
+        static int hash(final int shardId, final int vnode)
+        {
+            long z = (((long)shardId) << 32 | (vnode & 0xFFFF_FFFFL)) + 0x9E3779B97F4A7C15L;
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            z = z ^ (z >>> 31);
+            return (int)(z >>> 32);
+        }
+    }
+}

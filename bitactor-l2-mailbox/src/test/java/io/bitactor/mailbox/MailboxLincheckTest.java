@@ -1,0 +1,105 @@
+package io.bitactor.mailbox;
+
+import io.bitactor.core.FrameDescriptor;
+import io.bitactor.core.MessageType;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.jetbrains.lincheck.datastructures.IntGen;
+import org.jetbrains.lincheck.datastructures.Operation;
+import org.jetbrains.lincheck.datastructures.Param;
+import org.jetbrains.lincheck.datastructures.StressOptions;
+import org.jetbrains.lincheck.datastructures.ThreadIdGen;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Linearizability of one mailbox under concurrent senders (Lincheck): sends into the ordinary and the control
+ * lane from several threads, each with its own {@link Sender}, while a single consumer drains. Every execution
+ * must be explainable by some sequential order of the operations, which rules out, among others:
+ * <ul>
+ *   <li>a message that was answered {@code ACCEPTED} but is never drained, or drained twice;</li>
+ *   <li>{@code MAILBOX_FULL} answered while the lane had room at every moment of the call;</li>
+ *   <li>an ordinary frame drained before a control frame that was queued when the drain started;</li>
+ *   <li>two frames of one sender drained in the other order.</li>
+ * </ul>
+ * Lanes have capacity 2 so that "full" happens under contention.
+ * <p>
+ * Stress strategy only: Lincheck 3.7's model checker fails inside its own snapshot tracker on Agrona's buffers
+ * ({@code NoSuchFieldException: SHOULD_BOUNDS_CHECK}), which is a Lincheck defect, not a finding.
+ */
+@Param(name = "value", gen = IntGen.class, conf = "1:9")
+public class MailboxLincheckTest
+{
+    private static final int THREADS = 3;
+    private final Router router = Router.launch(new MailboxContext()
+        .shardCount(1)
+        .virtualNodes(1)
+        .mailboxCapacity(2)
+        .controlCapacity(2)
+        .senderSlots(8)
+        .errorHandler(Throwable::printStackTrace));
+    private final Sender[] senders = new Sender[THREADS + 1];
+    private final UnsafeBuffer[] payloads = new UnsafeBuffer[THREADS + 1];
+    private final Mailbox mailbox = router.mailbox(0);
+    private final StringBuilder drained = new StringBuilder();
+    private final FrameHandler collector = (buffer, offset, length) ->
+    {
+        drained.append(FrameDescriptor.messageTypeCode(buffer, offset) == MessageType.SYSTEM.code() ? 'S' : 'C');
+        drained.append(buffer.getByte(offset + FrameDescriptor.PAYLOAD_OFFSET)).append(' ');
+    };
+
+    public MailboxLincheckTest()
+    {
+        for (int i = 0; i < senders.length; i++)
+        {
+            senders[i] = router.newSender(i);
+            payloads[i] = new UnsafeBuffer(new byte[1]);
+        }
+    }
+
+    private String send(final int threadId, final int value, final MessageType type)
+    {
+        final int index = Math.min(threadId, THREADS);
+        payloads[index].putByte(0, (byte)value);
+        return senders[index].send(7, type, payloads[index], 0, 1).name();
+    }
+
+    /**
+     * An ordinary message.
+     */
+    @Operation
+    public String cast(@Param(gen = ThreadIdGen.class) final int threadId, @Param(name = "value") final int value)
+    {
+        return send(threadId, value, MessageType.CAST);
+    }
+
+    /**
+     * A system message (control lane).
+     */
+    @Operation
+    public String system(@Param(gen = ThreadIdGen.class) final int threadId, @Param(name = "value") final int value)
+    {
+        return send(threadId, value, MessageType.SYSTEM);
+    }
+
+    /**
+     * One drain of at most one frame by the single consumer. (A drain of many frames is not one atomic step: a
+     * sender may refill the slot it frees halfway, so it has no sequential counterpart with bounded lanes.)
+     */
+    @Operation(nonParallelGroup = "consumer")
+    public String drain()
+    {
+        drained.setLength(0);
+        mailbox.drain(collector, 1);
+        return drained.toString();
+    }
+
+    @Test
+    void stressTest()
+    {
+        new StressOptions()
+            .threads(THREADS)
+            .actorsPerThread(3)
+            .iterations(50)
+            .invocationsPerIteration(2_000)
+            .check(this.getClass());
+    }
+}
