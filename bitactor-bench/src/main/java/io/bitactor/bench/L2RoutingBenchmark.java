@@ -9,6 +9,9 @@ import io.bitactor.mailbox.OfferStatus;
 import io.bitactor.mailbox.Router;
 import io.bitactor.mailbox.Sender;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.BusySpinIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -37,7 +40,8 @@ import java.util.concurrent.TimeUnit;
  * Targets cycle over {@code actors} ids so the ring lookup is not a single cached answer.
  * <p>
  * <b>Draining.</b> A dedicated consumer thread, started in setup, drains every mailbox in batches of 256 for the
- * whole trial, reading each frame's target id and giving its slot back, as an L3 worker would before dispatch.
+ * whole trial, reading each frame's target id and giving its slot back, as an L3 worker would before dispatch;
+ * when a pass finds nothing it idles with the strategy named by {@link #consumerIdle}.
  * This is fair because the producer cannot run ahead into an empty queue for ever: once a lane or the sender's
  * slots are full, {@code send} answers backpressure and the benchmark retries until it is accepted, so the time
  * per operation is the sustained rate at which the layer accepts <em>and</em> frees messages. On this 2-core
@@ -47,7 +51,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = { "-Xms1g", "-Xmx1g" })
+@Fork(value = 1, jvmArgsAppend = { "-Xms1g", "-Xmx1g", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED" })
 @State(Scope.Benchmark)
 public class L2RoutingBenchmark
 {
@@ -58,6 +62,14 @@ public class L2RoutingBenchmark
     /** Distinct target actor ids, cycled through. */
     @Param({ "1", "10000" })
     public int actors;
+
+    /**
+     * How the consumer idles when a pass over the mailboxes finds nothing: {@code backoff} is Agrona's
+     * {@link BackoffIdleStrategy} as an L3 worker uses it (spin, then yield, then park 1 to 100 us); {@code spin}
+     * never leaves the core and polls the lanes continuously.
+     */
+    @Param({ "backoff", "spin" })
+    public String consumerIdle;
 
     private static final int PAYLOAD_LENGTH = 128;
 
@@ -98,6 +110,8 @@ public class L2RoutingBenchmark
         final FrameHandler handler = (buffer, offset, length) ->
             sink[0] += FrameDescriptor.targetActorId(buffer, offset);
         final List<Mailbox> mailboxes = router.mailboxes();
+        final IdleStrategy idle = "spin".equals(consumerIdle) ?
+            new BusySpinIdleStrategy() : new BackoffIdleStrategy(10, 10, 1_000, 100_000);
         while (running)
         {
             int work = 0;
@@ -105,10 +119,7 @@ public class L2RoutingBenchmark
             {
                 work += mailboxes.get(i).drain(handler, 256);
             }
-            if (work == 0)
-            {
-                Thread.onSpinWait();
-            }
+            idle.idle(work);
         }
     }
 

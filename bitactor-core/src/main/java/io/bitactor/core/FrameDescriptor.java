@@ -24,21 +24,21 @@ import java.nio.ByteOrder;
  *  +---------------------------------------------------------------+
  *  |                      Target Actor Id (u32)                    | 28
  *  +---------------------------------------------------------------+
- *  |               Trace Id, high 64 bits (W3C, u64)               | 32
- *  |                                                               |
- *  +---------------------------------------------------------------+
- *  |                Trace Id, low 64 bits (W3C, u64)               | 40
- *  |                                                               |
- *  +---------------------------------------------------------------+
- *  |                         Span Id (u64)                         | 48
- *  |                                                               |
- *  +---------------------------------------------------------------+
- *  |                      Parent Span Id (u64)                     | 56
- *  |                                                               |
+ *  |                      Payload Length (i32)                     | 32
  *  +---------------+---------------+---------------+---------------+
- *  |  Message Type |   Priority    |  Trace Flags  | Reserved (0)  | 64
+ *  |  Message Type |   Priority    |  Trace Flags  | Reserved (0)  | 36
  *  +---------------+---------------+---------------+---------------+
- *  |                      Payload Length (i32)                     | 68
+ *  |               Trace Id, high 64 bits (W3C, u64)               | 40
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                Trace Id, low 64 bits (W3C, u64)               | 48
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                         Span Id (u64)                         | 56
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                      Parent Span Id (u64)                     | 64
+ *  |                                                               |
  *  +---------------------------------------------------------------+
  *  |                     Payload (0 .. limit bytes)               ...  72
  * ...                                                              |
@@ -46,9 +46,11 @@ import java.nio.ByteOrder;
  *  |          CRC32C of every byte above (u32)                     |  72 + payload length
  *  +---------------------------------------------------------------+
  * </pre>
- * All multi-byte fields are little-endian. A frame occupies {@link #frameLength(int)} bytes; a region padded to
- * {@link #FRAME_ALIGNMENT} ({@link #alignedFrameLength(int)}) is accepted too. Static readers take the buffer and
- * the frame's offset; they never allocate and may be called from any thread that may read the buffer.
+ * All multi-byte fields are little-endian. Everything a router or a dispatcher needs (ids, target, length, type)
+ * is in the first 40 bytes, so a frame that starts on a cache line is routed and dispatched from that one line.
+ * A frame occupies {@link #frameLength(int)} bytes; a region padded to {@link #FRAME_ALIGNMENT}
+ * ({@link #alignedFrameLength(int)}) is accepted too. Static readers take the buffer and the frame's offset; they
+ * never allocate and may be called from any thread that may read the buffer.
  */
 public final class FrameDescriptor
 {
@@ -63,23 +65,23 @@ public final class FrameDescriptor
     /** Offset of the target actor id. */
     public static final int TARGET_ACTOR_ID_OFFSET = 28;
     /** Offset of the high 64 bits of the trace id. */
-    public static final int TRACE_ID_HIGH_OFFSET = 32;
+    public static final int TRACE_ID_HIGH_OFFSET = 40;
     /** Offset of the low 64 bits of the trace id. */
-    public static final int TRACE_ID_LOW_OFFSET = 40;
+    public static final int TRACE_ID_LOW_OFFSET = 48;
     /** Offset of the span id. */
-    public static final int SPAN_ID_OFFSET = 48;
+    public static final int SPAN_ID_OFFSET = 56;
     /** Offset of the parent span id. */
-    public static final int PARENT_SPAN_ID_OFFSET = 56;
+    public static final int PARENT_SPAN_ID_OFFSET = 64;
     /** Offset of the message type code. */
-    public static final int MESSAGE_TYPE_OFFSET = 64;
+    public static final int MESSAGE_TYPE_OFFSET = 36;
     /** Offset of the priority. */
-    public static final int PRIORITY_OFFSET = 65;
+    public static final int PRIORITY_OFFSET = 37;
     /** Offset of the W3C trace flags. */
-    public static final int TRACE_FLAGS_OFFSET = 66;
+    public static final int TRACE_FLAGS_OFFSET = 38;
     /** Offset of the reserved byte, always 0. */
-    public static final int RESERVED_OFFSET = 67;
+    public static final int RESERVED_OFFSET = 39;
     /** Offset of the payload length. */
-    public static final int PAYLOAD_LENGTH_OFFSET = 68;
+    public static final int PAYLOAD_LENGTH_OFFSET = 32;
     /** Length of the header. */
     public static final int HEADER_LENGTH = 72;
     /** Offset of the payload. */

@@ -61,6 +61,22 @@ public final class FrameEncoder
     }
 
     /**
+     * Zeroes the whole header (nine 8-byte stores), for a frame position that may hold an older frame.
+     *
+     * @return this.
+     */
+    public FrameEncoder clearHeader()
+    {
+        final MutableDirectBuffer buffer = this.buffer;
+        final int offset = this.offset;
+        for (int i = 0; i < HEADER_LENGTH; i += 8)
+        {
+            buffer.putLong(offset + i, 0L);
+        }
+        return this;
+    }
+
+    /**
      * @return the payload limit.
      */
     public int maxPayloadLength()
@@ -152,6 +168,17 @@ public final class FrameEncoder
     public FrameEncoder priority(final int value)
     {
         buffer.putByte(offset + PRIORITY_OFFSET, checkUnsignedByte("priority", value));
+        return this;
+    }
+
+    /**
+     * Writes the reserved byte (0); {@link #seal()} does it too.
+     *
+     * @return this.
+     */
+    public FrameEncoder reserved()
+    {
+        buffer.putByte(offset + RESERVED_OFFSET, (byte)0);
         return this;
     }
 

@@ -28,13 +28,27 @@ import java.lang.invoke.VarHandle;
 public final class Mailbox
 {
     private static final VarHandle HANDOVER;
-    private static final VarHandle PASSED_EPOCH;
     private static final VarHandle REJECTED_FULL;
-    private static final VarHandle DRAINED;
-    private static final VarHandle DEAD_LETTERED;
-    private static final VarHandle HANDLER_ERRORS;
-    private static final VarHandle HIGH_WATER_MARK;
-    private static final VarHandle HELD_COUNT;
+    private static final VarHandle COUNTERS = MethodHandles.arrayElementVarHandle(long[].class);
+
+    /*
+     * Consumer-written state lives in one padded long[] instead of fields: senders read this object's lane
+     * references on every offer, and a consumer store into the same cache line would make every offer miss.
+     * Eight longs (64 bytes) on each side of the used slots keep them on lines of their own. This is the only
+     * padding pattern in this module (Sender pads its announced epoch with plain fields for the same reason).
+     */
+    private static final int PAD = 8;
+    private static final int DRAINED = PAD;
+    private static final int DEAD_LETTERED = PAD + 1;
+    private static final int HANDLER_ERRORS = PAD + 2;
+    private static final int HIGH_WATER_MARK = PAD + 3;
+    private static final int HELD_COUNT = PAD + 4;
+    private static final int PASSED_EPOCH = PAD + 5;
+    private static final int LANE_FENCE_EPOCH = PAD + 6;
+    private static final int CONTROL_FENCE_EPOCH = PAD + 7;
+    private static final int TOUCHED = PAD + 8;
+    private static final int COUNTERS_LENGTH = PAD + 9 + PAD;
+    private static final int BATCH_LENGTH = 64;
 
     static
     {
@@ -42,13 +56,7 @@ public final class Mailbox
         {
             final MethodHandles.Lookup lookup = MethodHandles.lookup();
             HANDOVER = lookup.findVarHandle(Mailbox.class, "handover", Handover.class);
-            PASSED_EPOCH = lookup.findVarHandle(Mailbox.class, "passedEpoch", long.class);
             REJECTED_FULL = lookup.findVarHandle(Mailbox.class, "rejectedFull", long.class);
-            DRAINED = lookup.findVarHandle(Mailbox.class, "drained", long.class);
-            DEAD_LETTERED = lookup.findVarHandle(Mailbox.class, "deadLettered", long.class);
-            HANDLER_ERRORS = lookup.findVarHandle(Mailbox.class, "handlerErrors", long.class);
-            HIGH_WATER_MARK = lookup.findVarHandle(Mailbox.class, "highWaterMark", int.class);
-            HELD_COUNT = lookup.findVarHandle(Mailbox.class, "heldCount", int.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -79,23 +87,11 @@ public final class Mailbox
     @SuppressWarnings("unused")
     private volatile long rejectedFull;
 
-    // Consumer-owned state; counters are published with ordered stores for readers on other threads.
+    // Consumer-owned state (see COUNTERS): published with ordered stores for readers on other threads.
+    private final long[] counters = new long[COUNTERS_LENGTH];
     private FrameSlot[] held;
-    @SuppressWarnings("unused")
-    private volatile int heldCount;
+    private final FrameSlot[] batch = new FrameSlot[BATCH_LENGTH];
     private boolean[] passedSnapshot = new boolean[0];
-    private long laneFenceEpoch;
-    private long controlFenceEpoch;
-    @SuppressWarnings("unused")
-    private volatile long passedEpoch;
-    @SuppressWarnings("unused")
-    private volatile long drained;
-    @SuppressWarnings("unused")
-    private volatile long deadLettered;
-    @SuppressWarnings("unused")
-    private volatile long handlerErrors;
-    @SuppressWarnings("unused")
-    private volatile int highWaterMark;
 
     Mailbox(final int shardId, final MailboxContext ctx, final Router router)
     {
@@ -106,11 +102,25 @@ public final class Mailbox
         this.errorHandler = ctx.errorHandler();
         this.router = router;
         this.holdMovedActors = ctx.holdMovedActors();
-        final UnsafeBuffer none = new UnsafeBuffer(new byte[0]);
-        this.laneFence = new FrameSlot(none, 0, FrameSlot.KIND_FENCE);
-        this.controlFence = new FrameSlot(none, 0, FrameSlot.KIND_FENCE);
-        this.controlFence.controlLane = true;
+        final UnsafeBuffer fenceStates = new UnsafeBuffer(new byte[2 * FrameSlot.STATE_LENGTH]);
+        this.laneFence = new FrameSlot(fenceStates, 0, FrameSlot.KIND_FENCE, false, fenceStates, 0);
+        this.controlFence = new FrameSlot(fenceStates, 0, FrameSlot.KIND_FENCE, true, fenceStates, 1);
         this.held = new FrameSlot[Math.max(16, lane.capacity())];
+    }
+
+    private long get(final int index)
+    {
+        return counters[index]; // consumer thread only: it is the single writer
+    }
+
+    private void publish(final int index, final long value)
+    {
+        COUNTERS.setRelease(counters, index, value);
+    }
+
+    private long read(final int index)
+    {
+        return (long)COUNTERS.getAcquire(counters, index);
     }
 
     /**
@@ -156,6 +166,11 @@ public final class Mailbox
      * Drains up to {@code limit} frames: held frames whose handover finished first, then the control lane, then
      * the ordinary lane. Once the mailbox is closed, everything left is reported to the dead-letter sink instead.
      * <p>
+     * A drain stops at a lane slot whose producer has claimed it but not yet published it; the frames behind
+     * that slot are delivered by a later drain, in order. So a drain may return fewer frames than were accepted
+     * before it started, never more and never out of order; {@link MailboxCounters#depth()} tells whether
+     * anything is still queued.
+     * <p>
      * Single consumer thread only. Allocation free except while a ring change grows the shard-id space.
      *
      * @param handler receives each frame.
@@ -175,7 +190,7 @@ public final class Mailbox
         {
             final boolean allPassed = h.snapshot(passedSnapshot(h));
             count += releaseHeld(handler, h);
-            if (allPassed && heldCount == 0)
+            if (allPassed && get(HELD_COUNT) == 0)
             {
                 // Every previous shard is past its fence and nothing is held: back to the fast path.
                 HANDOVER.compareAndSet(this, h, null);
@@ -183,49 +198,95 @@ public final class Mailbox
             }
         }
 
-        final int depth = lane.size() + controlLane.size();
-        if (depth > highWaterMark)
-        {
-            HIGH_WATER_MARK.setRelease(this, depth);
-        }
-
         count += drainLane(controlLane, handler, h, limit - count);
         count += drainLane(lane, handler, h, limit - count);
+        if (count > 0)
+        {
+            // Backlog seen by this drain: what it took, plus what is still queued when it stopped at its limit.
+            // size() reads the producers' index line, so it is only read when the lanes are busy anyway: reading
+            // it on every drain would make the next producer CAS miss (see drainLane).
+            final long backlog = count < limit ? count : count + lane.size() + controlLane.size();
+            if (backlog > get(HIGH_WATER_MARK))
+            {
+                publish(HIGH_WATER_MARK, backlog);
+            }
+        }
         return count;
     }
 
     private int drainLane(
         final MessagePassingQueue<FrameSlot> queue, final FrameHandler handler, final Handover h, final int limit)
     {
-        final FrameSlot[] held = this.held;
+        final FrameSlot[] batch = this.batch;
         int count = 0;
         while (count < limit)
         {
-            if (h != null && heldCount == held.length)
+            int max = Math.min(batch.length, limit - count);
+            if (h != null)
             {
-                break; // hold buffer full: leave the rest queued (senders see backpressure), never drop.
+                // Never take more than the hold buffer can park: the rest stays queued (senders see
+                // backpressure), nothing is dropped.
+                max = Math.min(max, held.length - (int)get(HELD_COUNT));
+                if (max == 0)
+                {
+                    break;
+                }
             }
-            // poll(), not relaxedPoll(): when a producer has claimed the next index but not yet stored its
-            // element, poll() waits those few instructions instead of stopping early, so a drain never misses
-            // a frame whose send already returned ACCEPTED behind a send still in progress (linearizable drain).
-            final FrameSlot slot = queue.poll();
-            if (null == slot)
+
+            // Phase 1: take a batch. relaxedPoll(), not poll(): an empty poll() reads the producers' index line,
+            // and a consumer spinning on an empty lane would then make every producer's CAS miss (measured: 56 ns
+            // against 7 ns per offer for the raw queue on this project's 2-core machine). The price: when a
+            // producer has claimed the next index but not yet stored its slot, the drain stops there, and the
+            // frames behind it (even ones whose send already returned ACCEPTED) come with the next drain, still
+            // in order.
+            int n = 0;
+            FrameSlot slot;
+            while (n < max && null != (slot = queue.relaxedPoll()))
+            {
+                batch[n++] = slot;
+            }
+            if (n == 0)
             {
                 break;
             }
-            if (slot.kind == FrameSlot.KIND_FENCE)
+
+            // Phase 2: read every frame's first line before handling any. The loads are independent, so their
+            // cross-core misses overlap instead of being paid one after another inside the handling loop.
+            int touched = 0;
+            for (int i = 0; i < n; i++)
             {
-                onFence(slot);
+                final FrameSlot s = batch[i];
+                if (s.kind == FrameSlot.KIND_FRAME)
+                {
+                    touched += s.buffer.getInt(s.offset + FrameDescriptor.TARGET_ACTOR_ID_OFFSET);
+                }
             }
-            else if (h != null && mustHold(slot, h))
+            counters[TOUCHED] = touched;
+
+            // Phase 3: handle in lane order.
+            for (int i = 0; i < n; i++)
             {
-                held[heldCount] = slot;
-                HELD_COUNT.setRelease(this, heldCount + 1);
+                final FrameSlot s = batch[i];
+                batch[i] = null;
+                if (s.kind == FrameSlot.KIND_FENCE)
+                {
+                    onFence(s);
+                }
+                else if (h != null && mustHold(s, h))
+                {
+                    final int heldCount = (int)get(HELD_COUNT);
+                    held[heldCount] = s;
+                    publish(HELD_COUNT, heldCount + 1);
+                }
+                else
+                {
+                    deliver(s, handler);
+                    count++;
+                }
             }
-            else
+            if (n < max)
             {
-                deliver(slot, handler);
-                count++;
+                break;
             }
         }
         return count;
@@ -244,7 +305,7 @@ public final class Mailbox
 
     private int releaseHeld(final FrameHandler handler, final Handover h)
     {
-        final int n = heldCount;
+        final int n = (int)get(HELD_COUNT);
         if (n == 0)
         {
             return 0;
@@ -271,7 +332,7 @@ public final class Mailbox
         {
             held[i] = null;
         }
-        HELD_COUNT.setRelease(this, kept);
+        publish(HELD_COUNT, kept);
         return released;
     }
 
@@ -279,35 +340,28 @@ public final class Mailbox
     {
         try
         {
-            handler.onFrame(slot.buffer, slot.offset, slot.length);
+            handler.onFrame(slot.buffer, slot.offset, slot.frameLength());
         }
         catch (final Throwable t)
         {
-            HANDLER_ERRORS.setRelease(this, handlerErrors + 1);
+            publish(HANDLER_ERRORS, get(HANDLER_ERRORS) + 1);
             errorHandler.onError(t);
         }
         // Release: every read of the frame above happens-before the owner's next write into this slot.
         slot.soState(FrameSlot.FREE);
-        DRAINED.setRelease(this, drained + 1);
+        publish(DRAINED, get(DRAINED) + 1);
     }
 
     private void onFence(final FrameSlot fence)
     {
-        if (fence.controlLane)
-        {
-            controlFenceEpoch = fence.fenceEpoch;
-        }
-        else
-        {
-            laneFenceEpoch = fence.fenceEpoch;
-        }
+        counters[fence.controlLane ? CONTROL_FENCE_EPOCH : LANE_FENCE_EPOCH] = fence.fenceEpoch;
         fence.soState(FrameSlot.FREE);
-        final long passed = Math.min(controlFenceEpoch, laneFenceEpoch);
-        if (passed > passedEpoch)
+        final long passed = Math.min(get(CONTROL_FENCE_EPOCH), get(LANE_FENCE_EPOCH));
+        if (passed > get(PASSED_EPOCH))
         {
             // Release: every frame consumed before the fence happens-before a new shard's consumer that
             // acquires this epoch and then handles the moved actor's newer frames.
-            PASSED_EPOCH.setRelease(this, passed);
+            publish(PASSED_EPOCH, passed);
         }
     }
 
@@ -316,14 +370,14 @@ public final class Mailbox
         int count = 0;
         count += deadLetterAll(controlLane);
         count += deadLetterAll(lane);
-        final int n = heldCount;
+        final int n = (int)get(HELD_COUNT);
         for (int i = 0; i < n; i++)
         {
             deadLetter(held[i]);
             held[i] = null;
             count++;
         }
-        HELD_COUNT.setRelease(this, 0);
+        publish(HELD_COUNT, 0);
         return count;
     }
 
@@ -348,9 +402,10 @@ public final class Mailbox
 
     private void deadLetter(final FrameSlot slot)
     {
-        router.deadLetter(deadLetterSink, DeadLetterReason.MAILBOX_CLOSED, slot.buffer, slot.offset, slot.length);
+        router.deadLetter(
+            deadLetterSink, DeadLetterReason.MAILBOX_CLOSED, slot.buffer, slot.offset, slot.frameLength());
         slot.soState(FrameSlot.FREE);
-        DEAD_LETTERED.setRelease(this, deadLettered + 1);
+        publish(DEAD_LETTERED, get(DEAD_LETTERED) + 1);
     }
 
     private boolean[] passedSnapshot(final Handover h)
@@ -370,7 +425,7 @@ public final class Mailbox
      */
     boolean hasPassedFence(final long epoch)
     {
-        return (long)PASSED_EPOCH.getAcquire(this) >= epoch;
+        return read(PASSED_EPOCH) >= epoch;
     }
 
     void handover(final Handover h)
@@ -434,12 +489,12 @@ public final class Mailbox
             shardId,
             produced < 0 ? -1 : produced - fencesOffered,
             (long)REJECTED_FULL.getOpaque(this),
-            (long)DRAINED.getOpaque(this),
-            (long)DEAD_LETTERED.getOpaque(this),
-            (long)HANDLER_ERRORS.getOpaque(this),
-            (int)HELD_COUNT.getOpaque(this),
+            read(DRAINED),
+            read(DEAD_LETTERED),
+            read(HANDLER_ERRORS),
+            (int)read(HELD_COUNT),
             lane.size() + controlLane.size(),
-            (int)HIGH_WATER_MARK.getOpaque(this));
+            read(HIGH_WATER_MARK));
     }
 
     private static long producerIndex(final MessagePassingQueue<FrameSlot> queue)

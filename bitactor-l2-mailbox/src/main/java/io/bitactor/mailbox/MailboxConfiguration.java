@@ -35,7 +35,7 @@ public final class MailboxConfiguration
     /** Property naming the frame slots each sender owns (its messages in flight), rounded up to a power of two. */
     public static final String SENDER_SLOTS_PROP_NAME = "bitactor.mailbox.sender.slots";
     /** Default frame slots per sender. */
-    public static final int SENDER_SLOTS_DEFAULT = 4096;
+    public static final int SENDER_SLOTS_DEFAULT = 1024;
 
     /** Property naming how long a ring change may wait for senders and consumers, in nanoseconds. */
     public static final String RING_CHANGE_TIMEOUT_NS_PROP_NAME = "bitactor.mailbox.ring.change.timeout.ns";

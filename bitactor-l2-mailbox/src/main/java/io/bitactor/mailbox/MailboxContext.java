@@ -4,7 +4,6 @@ import io.bitactor.core.FrameDescriptor;
 import io.bitactor.mailbox.internal.FrameSlot;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.EpochClock;
-import org.agrona.concurrent.SystemEpochClock;
 import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.MpscArrayQueue;
 
@@ -26,7 +25,7 @@ public final class MailboxContext
     private long ringChangeTimeoutNs = MailboxConfiguration.ringChangeTimeoutNs();
     private DeadLetterSink deadLetterSink = DeadLetterSink.counting();
     private ErrorHandler errorHandler = Throwable::printStackTrace;
-    private EpochClock epochClock = SystemEpochClock.INSTANCE;
+    private EpochClock epochClock;
     private IntFunction<MessagePassingQueue<FrameSlot>> laneFactory = MpscArrayQueue::new;
     private boolean holdMovedActors = true;
     private boolean concluded;
@@ -49,9 +48,9 @@ public final class MailboxContext
         {
             throw new IllegalArgumentException("ringChangeTimeoutNs must be > 0 but was " + ringChangeTimeoutNs);
         }
-        if (deadLetterSink == null || errorHandler == null || epochClock == null || laneFactory == null)
+        if (deadLetterSink == null || errorHandler == null || laneFactory == null)
         {
-            throw new IllegalArgumentException("deadLetterSink, errorHandler, epochClock must not be null");
+            throw new IllegalArgumentException("deadLetterSink and errorHandler must not be null");
         }
         concluded = true;
         return this;
@@ -256,7 +255,9 @@ public final class MailboxContext
     }
 
     /**
-     * The physical clock behind each sender's hybrid logical clock; inject one in tests.
+     * The physical clock behind each sender's hybrid logical clock; inject one in tests. When none is set, the
+     * router runs a {@link io.bitactor.core.TickingEpochClock} (one volatile read per message instead of a
+     * {@code currentTimeMillis()} call) and stops it on close.
      *
      * @param epochClock the clock.
      * @return this.
@@ -268,7 +269,7 @@ public final class MailboxContext
     }
 
     /**
-     * @return the epoch clock.
+     * @return the epoch clock, or null when the router provides its own.
      */
     public EpochClock epochClock()
     {

@@ -12,7 +12,7 @@ package io.bitactor.mailbox;
  * @param handlerErrors frames whose handler threw (counted in {@code drained} too).
  * @param held          frames parked during a ring handover, waiting for their previous shard.
  * @param depth         frames in the lanes now (fences included).
- * @param highWaterMark largest depth seen by the consumer at the start of a drain.
+ * @param highWaterMark largest backlog one drain saw: frames it took plus frames still queued after it.
  */
 public record MailboxCounters(
     int shardId,
@@ -23,7 +23,7 @@ public record MailboxCounters(
     long handlerErrors,
     int held,
     int depth,
-    int highWaterMark)
+    long highWaterMark)
 {
     /**
      * Offers seen by this mailbox: accepted plus rejected.

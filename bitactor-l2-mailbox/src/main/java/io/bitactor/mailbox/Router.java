@@ -1,8 +1,10 @@
 package io.bitactor.mailbox;
 
 import io.bitactor.core.MessageIdSource;
+import io.bitactor.core.TickingEpochClock;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.EpochClock;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,6 +40,8 @@ public final class Router implements AutoCloseable
     private final AtomicLongArray deadLetters = new AtomicLongArray(DeadLetterReason.values().length);
     private final AtomicLongArray rejections = new AtomicLongArray(OfferStatus.values().length);
     private final Object lock = new Object();
+    private final EpochClock epochClock;
+    private final TickingEpochClock ownedClock;
 
     private volatile RouterState state;
     private volatile Sender[] senders = new Sender[0];
@@ -48,6 +52,8 @@ public final class Router implements AutoCloseable
     private Router(final MailboxContext ctx)
     {
         this.ctx = ctx;
+        this.ownedClock = ctx.epochClock() == null ? new TickingEpochClock("bitactor-router-clock") : null;
+        this.epochClock = ctx.epochClock() == null ? ownedClock : ctx.epochClock();
         final ConsistentHashRing ring = ConsistentHashRing.ofShardCount(ctx.shardCount(), ctx.virtualNodes());
         final Mailbox[] byShard = new Mailbox[Math.max(1, ctx.shardCount())];
         for (int i = 0; i < ctx.shardCount(); i++)
@@ -77,6 +83,16 @@ public final class Router implements AutoCloseable
     public MailboxContext context()
     {
         return ctx;
+    }
+
+    /**
+     * The physical clock behind the senders' hybrid logical clocks.
+     *
+     * @return the injected clock or the router's own ticking clock.
+     */
+    public EpochClock epochClock()
+    {
+        return epochClock;
     }
 
     /**
@@ -290,29 +306,35 @@ public final class Router implements AutoCloseable
 
     private void offerPendingFences(final long epoch, final long deadlineNs)
     {
+        // Offer to every pending mailbox in each pass rather than waiting on the first full one: a new owner's
+        // lane may be full precisely because it holds frames until another old shard consumes its fence.
         while (!pendingFences.isEmpty())
         {
-            final Mailbox m = pendingFences.get(pendingFences.size() - 1);
-            boolean done = true;
-            if (!m.fenceOffered(epoch, false))
+            boolean progress = false;
+            for (int i = pendingFences.size() - 1; i >= 0; i--)
             {
-                done = m.offerFence(epoch, false);
+                final Mailbox m = pendingFences.get(i);
+                if (!m.fenceOffered(epoch, false) && m.offerFence(epoch, false))
+                {
+                    progress = true;
+                }
+                if (!m.fenceOffered(epoch, true) && m.offerFence(epoch, true))
+                {
+                    progress = true;
+                }
+                if (m.fenceOffered(epoch, false) && m.fenceOffered(epoch, true))
+                {
+                    pendingFences.remove(i);
+                }
             }
-            if (done && !m.fenceOffered(epoch, true))
+            if (!progress && !pendingFences.isEmpty())
             {
-                done = m.offerFence(epoch, true);
-            }
-            if (done)
-            {
-                pendingFences.remove(pendingFences.size() - 1);
-            }
-            else if (System.nanoTime() - deadlineNs > 0)
-            {
-                throw new IllegalStateException("ring change to epoch " + epoch + ": mailbox of shard " +
-                    m.shardId() + " stayed full; the fence will be offered by the next ring change or close");
-            }
-            else
-            {
+                if (System.nanoTime() - deadlineNs > 0)
+                {
+                    throw new IllegalStateException("ring change to epoch " + epoch + ": mailbox of shard " +
+                        pendingFences.get(0).shardId() + " stayed full; its fence will be offered by the next " +
+                        "ring change");
+                }
                 Thread.yield();
             }
         }
@@ -353,6 +375,10 @@ public final class Router implements AutoCloseable
             for (final Mailbox m : old.allMailboxes)
             {
                 m.markClosed();
+            }
+            if (ownedClock != null)
+            {
+                ownedClock.close();
             }
         }
     }

@@ -9,6 +9,7 @@ import io.bitactor.core.MessageIdSource;
 import io.bitactor.core.MessageType;
 import io.bitactor.mailbox.internal.FrameSlot;
 import org.agrona.BitUtil;
+import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -37,6 +38,8 @@ public final class Sender implements AutoCloseable
 {
     /** Value of the announced epoch while not routing. */
     static final long IDLE = -1L;
+    /** Slots examined per claim before answering {@link OfferStatus#SENDER_FULL}. */
+    static final int SLOT_SCAN_LIMIT = 8;
     private static final VarHandle ACTIVE_EPOCH;
 
     static
@@ -82,7 +85,7 @@ public final class Sender implements AutoCloseable
         this.router = router;
         this.defaultSourceActorId = sourceActorId;
         this.messageIds = messageIds;
-        this.clock = new HybridLogicalClock(ctx.epochClock());
+        this.clock = new HybridLogicalClock(router.epochClock());
         this.maxPayloadLength = ctx.maxPayloadLength();
         this.encoder = new FrameEncoder(maxPayloadLength);
         this.decoder = new FrameDecoder(maxPayloadLength);
@@ -92,11 +95,15 @@ public final class Sender implements AutoCloseable
         // Slots are cache-line multiples so that the owner writing one slot never shares a line with the
         // consumer reading its neighbour.
         this.slotLength = BitUtil.align(FrameDescriptor.maxFrameLength(maxPayloadLength), BitUtil.CACHE_LINE_LENGTH);
-        final UnsafeBuffer slab = new UnsafeBuffer(new byte[slotCount * slotLength]);
+        // Off-heap and cache-line aligned: slot boundaries are line boundaries (a heap array's base is not).
+        final UnsafeBuffer slab = new UnsafeBuffer(
+            BufferUtil.allocateDirectAligned(slotCount * slotLength, BitUtil.CACHE_LINE_LENGTH));
+        final UnsafeBuffer states = new UnsafeBuffer(
+            BufferUtil.allocateDirectAligned(slotCount * FrameSlot.STATE_LENGTH, BitUtil.CACHE_LINE_LENGTH));
         this.slots = new FrameSlot[slotCount];
         for (int i = 0; i < slotCount; i++)
         {
-            slots[i] = new FrameSlot(slab, i * slotLength, FrameSlot.KIND_FRAME);
+            slots[i] = new FrameSlot(slab, i * slotLength, FrameSlot.KIND_FRAME, false, states, i);
         }
         this.slotMask = slotCount - 1;
     }
@@ -170,16 +177,24 @@ public final class Sender implements AutoCloseable
             router.countRejection(OfferStatus.PAYLOAD_TOO_LARGE);
             return OfferStatus.PAYLOAD_TOO_LARGE;
         }
-        final FrameEncoder encoder = tryClaim();
+        final FrameEncoder encoder = claim();
         if (null == encoder)
         {
             return OfferStatus.SENDER_FULL;
         }
+        // Every header field is written, so the slot's previous frame needs no clearing.
         encoder
             .sourceActorId(sourceActorId)
             .targetActorId(targetActorId)
             .messageType(type)
             .correlationId(correlationId)
+            .priority(0)
+            .traceFlags(0)
+            .reserved()
+            .traceIdHigh(0)
+            .traceIdLow(0)
+            .spanId(0)
+            .parentSpanId(0)
             .payload(payload, offset, length);
         final OfferStatus status = commit();
         if (status.isBackPressure())
@@ -199,6 +214,18 @@ public final class Sender implements AutoCloseable
      */
     public FrameEncoder tryClaim()
     {
+        final FrameEncoder encoder = claim();
+        return null == encoder ? null : encoder.clearHeader()
+            .messageId(lastMessageId)
+            .timestamp(lastTimestamp)
+            .sourceActorId(defaultSourceActorId);
+    }
+
+    /**
+     * Claims a slot and writes message id and timestamp; the rest of the header holds the slot's previous frame.
+     */
+    private FrameEncoder claim()
+    {
         if (claimed != null)
         {
             throw new IllegalStateException("a claim is already open: commit() or abort() it first");
@@ -210,7 +237,10 @@ public final class Sender implements AutoCloseable
         final FrameSlot[] slots = this.slots;
         final int mask = slotMask;
         FrameSlot slot = null;
-        for (int i = 0, n = slots.length; i < n; i++)
+        // Slots come back roughly in the order they were sent, so the next one is almost always free; look at a
+        // few only. Scanning the whole slab on every retry under backpressure would pull every slot's line away
+        // from the consumers that are trying to free them.
+        for (int i = 0, n = Math.min(slots.length, SLOT_SCAN_LIMIT); i < n; i++)
         {
             final FrameSlot candidate = slots[(cursor + i) & mask];
             // Acquire: the consumer's reads of the previous frame in this slot are complete.
@@ -231,12 +261,9 @@ public final class Sender implements AutoCloseable
         final long timestamp = clock.tick();
         lastMessageId = messageId;
         lastTimestamp = timestamp;
-        final UnsafeBuffer buffer = slot.buffer;
-        buffer.setMemory(slot.offset, FrameDescriptor.HEADER_LENGTH, (byte)0);
-        return encoder.wrap(buffer, slot.offset)
+        return encoder.wrap(slot.buffer, slot.offset)
             .messageId(messageId)
-            .timestamp(timestamp)
-            .sourceActorId(defaultSourceActorId);
+            .timestamp(timestamp);
     }
 
     /**
@@ -254,7 +281,7 @@ public final class Sender implements AutoCloseable
         {
             throw new IllegalStateException("no open claim");
         }
-        slot.length = encoder.seal();
+        encoder.seal();
         return dispatch(slot);
     }
 
@@ -296,13 +323,12 @@ public final class Sender implements AutoCloseable
             router.countRejection(OfferStatus.PAYLOAD_TOO_LARGE);
             return OfferStatus.PAYLOAD_TOO_LARGE;
         }
-        if (null == tryClaim())
+        if (null == claim())
         {
             return OfferStatus.SENDER_FULL;
         }
         final FrameSlot slot = claimed;
         slot.buffer.putBytes(slot.offset, frame, offset, length);
-        slot.length = length;
         final OfferStatus status = dispatch(slot);
         if (status.isBackPressure())
         {
@@ -354,7 +380,7 @@ public final class Sender implements AutoCloseable
         {
             router.deadLetter(deadLetterSink,
                 status == OfferStatus.CLOSED ? DeadLetterReason.ROUTER_CLOSED : DeadLetterReason.NO_ROUTE,
-                buffer, offset, slot.length);
+                buffer, offset, slot.frameLength());
             claimed = null;
         }
         return status;

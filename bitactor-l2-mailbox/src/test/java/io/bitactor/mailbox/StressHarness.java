@@ -80,6 +80,10 @@ final class StressHarness
                             while ((status = sender.send(actor, MessageType.CAST, payload, 0,
                                 DeliveryChecker.PAYLOAD_LENGTH)).isBackPressure())
                             {
+                                if (failure.get() != null)
+                                {
+                                    return;
+                                }
                                 Thread.yield();
                             }
                             if (status != OfferStatus.ACCEPTED)
@@ -158,9 +162,14 @@ final class StressHarness
             {
                 t.start();
             }
-            if (!producersDone.await(5, TimeUnit.MINUTES))
+            final long producersDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+            while (!producersDone.await(10, TimeUnit.MILLISECONDS))
             {
-                throw new AssertionError("producers did not finish");
+                if (failure.get() != null || System.nanoTime() - producersDeadline > 0)
+                {
+                    producing.set(false);
+                    throw new AssertionError("producers did not finish", failure.get());
+                }
             }
             threads[producers + consumers].join();
             // Wait for the delivered count to stop growing at the sent total (or for consumers to go idle).

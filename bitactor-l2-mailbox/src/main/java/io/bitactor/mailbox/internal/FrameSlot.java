@@ -1,22 +1,27 @@
 package io.bitactor.mailbox.internal;
 
+import io.bitactor.core.FrameDescriptor;
 import org.agrona.concurrent.UnsafeBuffer;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-
 /**
- * One frame-sized region of memory that travels through a mailbox lane by reference, so that no object is
- * allocated per message.
+ * One frame-sized region of a sender's off-heap slab, passed through mailbox lanes by reference so that nothing is
+ * allocated per message. The object itself is immutable: the frame lives in the slab (slots are whole cache lines,
+ * so neighbouring slots never share one) and the slot's state word lives in a separate, compact state array of its
+ * owner.
  * <p>
- * Ownership protocol (the {@code state} field is the only synchronisation besides the lane itself):
+ * Why a separate state array: consumers write a slot's state when they are done with it. In the frame's own line,
+ * that store would turn the line dirty in the consumer's cache and the owner would pay a dirty cross-core miss per
+ * message before rewriting the frame. In the compact array, sixteen consecutive slots share one line, consumers
+ * free slots roughly in order far behind the owner's cursor, so the owner takes one miss per sixteen messages.
+ * <p>
+ * Ownership protocol (the state word is the only synchronisation besides the lane itself):
  * <ol>
- *   <li>The owning sender finds a slot in state {@link #FREE} ({@link #lvState()}, acquire: it sees every read the
- *       consumer made of the previous frame as done), writes the frame and {@link #length}, sets
- *       {@link #IN_FLIGHT} with a plain store and offers the slot to a lane. The lane's offer is a release store,
- *       so the consumer that polls the slot sees the frame bytes and the length.</li>
- *   <li>The consumer hands the frame to its handler and then calls {@link #soState(int)} with {@link #FREE}: a
- *       release store ordering all its reads of the frame before the sender's next write.</li>
+ *   <li>The owning sender finds a slot in state {@link #FREE} ({@link #lvState()}, acquire: every read the
+ *       consumer made of the previous frame is complete), writes the frame, sets {@link #IN_FLIGHT} with a plain
+ *       store and offers the slot to a lane. The lane's offer is a release store, so the consumer that polls the
+ *       slot sees the frame.</li>
+ *   <li>The consumer hands the frame to its handler, then {@link #soState(int)} {@link #FREE}: a release store
+ *       ordering all its reads of the frame before the owner's next write.</li>
  * </ol>
  * Fence slots (kind {@link #KIND_FENCE}) belong to a mailbox and carry a ring epoch instead of a frame.
  */
@@ -32,19 +37,8 @@ public final class FrameSlot
     /** The slot is a ring-change fence. */
     public static final int KIND_FENCE = 1;
 
-    private static final VarHandle STATE;
-
-    static
-    {
-        try
-        {
-            STATE = MethodHandles.lookup().findVarHandle(FrameSlot.class, "state", int.class);
-        }
-        catch (final ReflectiveOperationException ex)
-        {
-            throw new ExceptionInInitializerError(ex);
-        }
-    }
+    /** Bytes of one state word in a state array. */
+    public static final int STATE_LENGTH = 4;
 
     /** Buffer holding the frame (shared by all slots of one owner). */
     public final UnsafeBuffer buffer;
@@ -52,28 +46,48 @@ public final class FrameSlot
     public final int offset;
     /** {@link #KIND_FRAME} or {@link #KIND_FENCE}. */
     public final int kind;
-    /** Frame length; written by the owner before the offer, read by the consumer after the poll. */
-    public int length;
-    /** For fences: the ring epoch whose handover this fence closes. */
+    private final UnsafeBuffer states;
+    private final int stateOffset;
+
+    /** For fences: the ring epoch whose handover this fence closes (router writes, lane publishes). */
     public long fenceEpoch;
     /** For fences: true when it travels in the control lane. */
-    public boolean controlLane;
-
-    @SuppressWarnings("unused") // accessed through STATE
-    private volatile int state;
+    public final boolean controlLane;
 
     /**
      * A slot.
      *
-     * @param buffer the owner's buffer.
-     * @param offset of the slot in the buffer.
-     * @param kind   {@link #KIND_FRAME} or {@link #KIND_FENCE}.
+     * @param buffer      the owner's buffer.
+     * @param offset      of the slot in the buffer.
+     * @param kind        {@link #KIND_FRAME} or {@link #KIND_FENCE}.
+     * @param controlLane for fences: whether it goes to the control lane.
+     * @param states      the owner's state array.
+     * @param stateIndex  this slot's index in the state array.
      */
-    public FrameSlot(final UnsafeBuffer buffer, final int offset, final int kind)
+    public FrameSlot(
+        final UnsafeBuffer buffer,
+        final int offset,
+        final int kind,
+        final boolean controlLane,
+        final UnsafeBuffer states,
+        final int stateIndex)
     {
         this.buffer = buffer;
         this.offset = offset;
         this.kind = kind;
+        this.controlLane = controlLane;
+        this.states = states;
+        this.stateOffset = stateIndex * STATE_LENGTH;
+    }
+
+    /**
+     * Length of the frame in this slot, from its header.
+     *
+     * @return the frame length.
+     */
+    public int frameLength()
+    {
+        return FrameDescriptor.frameLength(FrameDescriptor.payloadLength(buffer, offset));
     }
 
     /**
@@ -83,7 +97,7 @@ public final class FrameSlot
      */
     public int lvState()
     {
-        return (int)STATE.getAcquire(this);
+        return states.getIntAcquire(stateOffset);
     }
 
     /**
@@ -93,7 +107,7 @@ public final class FrameSlot
      */
     public void spState(final int value)
     {
-        STATE.set(this, value);
+        states.putInt(stateOffset, value);
     }
 
     /**
@@ -103,6 +117,6 @@ public final class FrameSlot
      */
     public void soState(final int value)
     {
-        STATE.setRelease(this, value);
+        states.putIntRelease(stateOffset, value);
     }
 }
