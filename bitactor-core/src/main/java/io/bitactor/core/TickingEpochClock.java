@@ -70,11 +70,22 @@ public final class TickingEpochClock implements EpochClock, AutoCloseable
     }
 
     /**
-     * Stops the sampling thread; {@link #time()} keeps answering the last sample.
+     * Stops the sampling thread and waits for it to end; {@link #time()} keeps answering the last sample.
      */
     public void close()
     {
         running = false;
         LockSupport.unpark(ticker);
+        if (Thread.currentThread() != ticker)
+        {
+            try
+            {
+                ticker.join(TimeUnit.SECONDS.toMillis(1));
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 }
