@@ -9,8 +9,6 @@ import io.bitactor.mailbox.OfferStatus;
 import io.bitactor.mailbox.Router;
 import io.bitactor.mailbox.Sender;
 import org.agrona.DirectBuffer;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -65,7 +63,7 @@ public class L2RoutingBenchmark
 
     /**
      * How the consumer idles when a pass over the mailboxes finds nothing: {@code backoff} is Agrona's
-     * {@link BackoffIdleStrategy} as an L3 worker uses it (spin, then yield, then park 1 to 100 us); {@code spin}
+     * {@code BackoffIdleStrategy} as an L3 worker uses it (spin, then yield, then park 1 to 100 us); {@code spin}
      * never leaves the core and polls the lanes continuously.
      */
     @Param({ "backoff", "spin" })
@@ -99,9 +97,7 @@ public class L2RoutingBenchmark
             payload.putByte(i, (byte)i);
         }
         running = true;
-        consumer = new Thread(this::drainLoop, "l2-bench-consumer");
-        consumer.setDaemon(true);
-        consumer.start();
+        consumer = BenchConsumer.start("l2-bench-consumer", this::drainLoop);
     }
 
     private void drainLoop()
@@ -110,8 +106,7 @@ public class L2RoutingBenchmark
         final FrameHandler handler = (buffer, offset, length) ->
             sink[0] += FrameDescriptor.targetActorId(buffer, offset);
         final List<Mailbox> mailboxes = router.mailboxes();
-        final IdleStrategy idle = "spin".equals(consumerIdle) ?
-            new BusySpinIdleStrategy() : new BackoffIdleStrategy(10, 10, 1_000, 100_000);
+        final IdleStrategy idle = BenchConsumer.idleStrategy(consumerIdle);
         while (running)
         {
             int work = 0;

@@ -2,8 +2,6 @@ package io.bitactor.bench;
 
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.jctools.queues.MpscArrayQueue;
@@ -76,16 +74,13 @@ public class RawQueueFloorBenchmark
             slotIndexes[i] = i; // boxed once here, not per operation
         }
         running = true;
-        consumer = new Thread(this::drainLoop, "floor-consumer");
-        consumer.setDaemon(true);
-        consumer.start();
+        consumer = BenchConsumer.start("floor-consumer", this::drainLoop);
     }
 
     private void drainLoop()
     {
         final long[] sink = new long[16];
-        final IdleStrategy idle = "spin".equals(consumerIdle) ?
-            new BusySpinIdleStrategy() : new BackoffIdleStrategy(10, 10, 1_000, 100_000);
+        final IdleStrategy idle = BenchConsumer.idleStrategy(consumerIdle);
         while (running)
         {
             int work = 0;

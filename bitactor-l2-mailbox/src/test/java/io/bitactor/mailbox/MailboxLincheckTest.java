@@ -2,6 +2,7 @@ package io.bitactor.mailbox;
 
 import io.bitactor.core.FrameDescriptor;
 import io.bitactor.core.MessageType;
+import org.agrona.concurrent.SystemEpochClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.jetbrains.lincheck.datastructures.IntGen;
 import org.jetbrains.lincheck.datastructures.Operation;
@@ -42,6 +43,9 @@ public class MailboxLincheckTest
         .mailboxCapacity(2)
         .controlCapacity(2)
         .senderSlots(8)
+        // Lincheck builds one instance per invocation and never closes it: inject a clock so that no router
+        // starts its ticking-clock thread here.
+        .epochClock(SystemEpochClock.INSTANCE)
         .errorHandler(Throwable::printStackTrace));
     private final Sender[] senders = new Sender[THREADS + 1];
     private final UnsafeBuffer[] payloads = new UnsafeBuffer[THREADS + 1];
