@@ -31,8 +31,9 @@ import java.util.concurrent.TimeUnit;
  * cheaper. On a 2-core VM the cost of moving cache lines between the two vCPUs varies from run to run by several
  * times (the host decides where they run), so read L2 figures as a ratio to the floor measured in the same run.
  * <p>
- * Slots are reused blindly, which is safe here: the queue holds at most 512 references and there are 1,024 slots,
- * so the consumer has finished with a slot long before the producer comes back to it.
+ * Slots are reused blindly, which is safe here: the queue holds at most 1,024 references (as many frames as one L2
+ * sender may have in flight) and there are 2,048 slots, so the consumer has finished with a slot long before the
+ * producer comes back to it.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -42,16 +43,18 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Benchmark)
 public class RawQueueFloorBenchmark
 {
-    private static final int SLOTS = 1024;
+    private static final int SLOTS = 2048;
     private static final int SLOT_LENGTH = 256;
     private static final int HEADER_LENGTH = 72;
     private static final int PAYLOAD_LENGTH = 128;
+    /** As many frames in flight as one L2 sender may have (its default 1,024 slots). */
+    private static final int QUEUE_CAPACITY = 1024;
 
     /** Consumer idle strategy, as in {@link L2RoutingBenchmark#consumerIdle}. */
     @Param({ "backoff", "spin" })
     public String consumerIdle;
 
-    private final MpscArrayQueue<Integer> queue = new MpscArrayQueue<>(512);
+    private final MpscArrayQueue<Integer> queue = new MpscArrayQueue<>(QUEUE_CAPACITY);
     private final Integer[] slotIndexes = new Integer[SLOTS];
     private UnsafeBuffer slab;
     private UnsafeBuffer header;
