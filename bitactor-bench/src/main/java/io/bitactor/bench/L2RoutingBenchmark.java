@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * <b>One operation</b> = {@link Sender#send(int, MessageType, DirectBuffer, int, int)} of a 128-byte payload:
  * claim a slot, assign a message id and a hybrid-logical-clock timestamp, encode the 72-byte header, copy the
  * payload, CRC32C over header and payload, announce the ring epoch (the causal handover protocol), consistent-hash
- * ring lookup of the target among {@code shards x 512} virtual nodes, and offer to the shard's JCTools MPSC lane.
+ * ring lookup of the target among {@code shards x 256} virtual nodes, and offer to the shard's JCTools MPSC lane.
  * Targets cycle over {@code actors} ids so the ring lookup is not a single cached answer.
  * <p>
  * <b>Draining.</b> A dedicated consumer thread, started in setup, drains every mailbox in batches of 256 for the
