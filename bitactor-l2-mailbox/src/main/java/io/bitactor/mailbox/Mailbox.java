@@ -91,6 +91,7 @@ public final class Mailbox
     private final long[] counters = new long[COUNTERS_LENGTH];
     private FrameSlot[] held;
     private final FrameSlot[] batch = new FrameSlot[BATCH_LENGTH];
+    private final FrameSlot[] controlBatch = new FrameSlot[BATCH_LENGTH];
     private boolean[] passedSnapshot = new boolean[0];
 
     Mailbox(final int shardId, final MailboxContext ctx, final Router router)
@@ -166,6 +167,10 @@ public final class Mailbox
      * Drains up to {@code limit} frames: held frames whose handover finished first, then the control lane, then
      * the ordinary lane. Once the mailbox is closed, everything left is reported to the dead-letter sink instead.
      * <p>
+     * {@code limit} bounds the ordinary frames; every control frame found is delivered, ahead of any ordinary
+     * frame published after it (the control lane is checked again after each ordinary batch is taken, so an
+     * ordinary frame never overtakes a system frame sent before it).
+     * <p>
      * A drain stops at a lane slot whose producer has claimed it but not yet published it; the frames behind
      * that slot are delivered by a later drain, in order. So a drain may return fewer frames than were accepted
      * before it started, never more and never out of order; {@link MailboxCounters#depth()} tells whether
@@ -198,8 +203,8 @@ public final class Mailbox
             }
         }
 
-        count += drainLane(controlLane, handler, h, limit - count);
-        count += drainLane(lane, handler, h, limit - count);
+        count += drainLane(controlLane, null, handler, h, Integer.MAX_VALUE);
+        count += drainLane(lane, controlLane, handler, h, limit);
         if (count > 0)
         {
             // Backlog seen by this drain: what it took, plus what is still queued when it stopped at its limit.
@@ -215,10 +220,15 @@ public final class Mailbox
     }
 
     private int drainLane(
-        final MessagePassingQueue<FrameSlot> queue, final FrameHandler handler, final Handover h, final int limit)
+        final MessagePassingQueue<FrameSlot> queue,
+        final MessagePassingQueue<FrameSlot> priorityQueue,
+        final FrameHandler handler,
+        final Handover h,
+        final int limit)
     {
-        final FrameSlot[] batch = this.batch;
+        final FrameSlot[] batch = priorityQueue == null ? this.controlBatch : this.batch;
         int count = 0;
+        int delivered = 0;
         while (count < limit)
         {
             int max = Math.min(batch.length, limit - count);
@@ -263,6 +273,14 @@ public final class Mailbox
             }
             counters[TOUCHED] = touched;
 
+            // A system frame sent before one of these ordinary frames is visible by now (the ordinary frame's
+            // publication happened after it), though it may have been missing when the control lane was checked:
+            // deliver the control lane first again, so no ordinary frame overtakes an earlier system frame.
+            if (null != priorityQueue)
+            {
+                delivered += drainLane(priorityQueue, null, handler, h, Integer.MAX_VALUE);
+            }
+
             // Phase 3: handle in lane order.
             for (int i = 0; i < n; i++)
             {
@@ -289,7 +307,7 @@ public final class Mailbox
                 break;
             }
         }
-        return count;
+        return count + delivered;
     }
 
     private boolean mustHold(final FrameSlot slot, final Handover h)
