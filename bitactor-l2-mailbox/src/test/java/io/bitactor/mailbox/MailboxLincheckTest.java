@@ -11,8 +11,6 @@ import org.jetbrains.lincheck.datastructures.StressOptions;
 import org.jetbrains.lincheck.datastructures.ThreadIdGen;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.condition.EnabledForJreRange;
-import org.junit.jupiter.api.condition.JRE;
 
 /**
  * Linearizability of one mailbox under concurrent senders (Lincheck): sends into the ordinary and the control
@@ -34,10 +32,6 @@ import org.junit.jupiter.api.condition.JRE;
  * <p>
  * Stress strategy only: Lincheck 3.7's model checker fails inside its own snapshot tracker on Agrona's buffers
  * ({@code NoSuchFieldException: SHOULD_BOUNDS_CHECK}), which is a Lincheck defect, not a finding.
- * <p>
- * Runs on JDK 17 to 21: on JDK 25, Lincheck 3.7 (its byte-buddy 1.14 agent) stalled for more than 15 minutes
- * in its own thread pool on this machine, so the JDK 25 build skips it; the stress tests of the router
- * (RouterStressTest, CausalRingChangeTest) run on every JDK.
  */
 @Param(name = "value", gen = IntGen.class, conf = "1:9")
 public class MailboxLincheckTest
