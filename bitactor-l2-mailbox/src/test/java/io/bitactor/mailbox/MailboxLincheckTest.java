@@ -22,9 +22,10 @@ import org.junit.jupiter.api.Timeout;
  *   <li>an ordinary frame drained before a control frame that was queued when the drain started;</li>
  *   <li>two frames of one sender drained in the other order.</li>
  * </ul>
- * The ordinary lane has capacity 2 so that "full" happens under contention; the control lane (32) never fills in
- * a scenario, because a drain delivers every control frame it finds and a multi-frame drain is not one atomic
- * step when a sender can refill a full lane halfway.
+ * Both lanes (capacity 32) are larger than a scenario's operations: a drain delivers every control frame it finds
+ * (also ones that arrive while it runs, ahead of the ordinary frame it took), which is what the control lane is
+ * for, but with a full lane that has no sequential counterpart (a sender can refill a lane the drain is emptying).
+ * MAILBOX_FULL and SENDER_FULL are covered deterministically in MailboxTest.
  * <p>
  * Found by this test on JDK 25 and fixed: a drain that found the control lane empty could then deliver an
  * ordinary frame whose sender had sent a system frame just before it (the system frame arrived between the two
@@ -40,7 +41,7 @@ public class MailboxLincheckTest
     private final Router router = Router.launch(new MailboxContext()
         .shardCount(1)
         .virtualNodes(1)
-        .mailboxCapacity(2)
+        .mailboxCapacity(32)
         .controlCapacity(32)
         .senderSlots(8)
         // Lincheck builds one instance per invocation and never closes it: inject a clock so that no router
