@@ -110,14 +110,14 @@ public class MailboxLincheckTest
     }
 
     @Test
-    @Timeout(300)
+    @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void stressTest()
     {
         new StressOptions()
             .threads(THREADS)
             .actorsPerThread(3)
-            .iterations(50)
-            .invocationsPerIteration(2_000)
+            .iterations(30)
+            .invocationsPerIteration(300)
             .check(this.getClass());
     }
 }
