@@ -11,6 +11,7 @@ import io.bitactor.mailbox.internal.FrameSlot;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
 import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.lang.invoke.MethodHandles;
@@ -218,6 +219,39 @@ public final class Sender implements AutoCloseable
         return null == encoder ? null : encoder.clearHeader()
             .messageId(lastMessageId)
             .timestamp(lastTimestamp)
+            .sourceActorId(defaultSourceActorId);
+    }
+
+    /**
+     * Starts a frame in a caller's buffer instead of a slot, for routing later with
+     * {@link #route(DirectBuffer, int, int)} (an outbox that keeps frames while their mailbox is full, a journal).
+     * The frame gets the next message id and timestamp of this sender, so it keeps its place in this sender's
+     * order; the rest of the header is zero. Fill in at least target and type, then
+     * {@link FrameEncoder#seal()}.
+     *
+     * @param buffer to encode into, with room for {@link FrameDescriptor#maxFrameLength(int)} bytes.
+     * @param offset of the frame, 8-byte aligned.
+     * @return the encoder, wrapped over the buffer (this sender's own: finish with it before the next claim).
+     * @throws IllegalStateException if a claim is open or the sender is closed.
+     */
+    public FrameEncoder wrapDetached(final MutableDirectBuffer buffer, final int offset)
+    {
+        if (claimed != null)
+        {
+            throw new IllegalStateException("a claim is open: commit() or abort() it first");
+        }
+        if (closed)
+        {
+            throw new IllegalStateException("sender is closed");
+        }
+        final long messageId = messageIds.next();
+        final long timestamp = clock.tick();
+        lastMessageId = messageId;
+        lastTimestamp = timestamp;
+        return encoder.wrap(buffer, offset)
+            .clearHeader()
+            .messageId(messageId)
+            .timestamp(timestamp)
             .sourceActorId(defaultSourceActorId);
     }
 

@@ -1,0 +1,922 @@
+package io.bitactor.actor;
+
+import io.bitactor.core.FrameDecoder;
+import io.bitactor.core.FrameDescriptor;
+import io.bitactor.mailbox.DeadLetterReason;
+import io.bitactor.mailbox.Mailbox;
+import io.bitactor.mailbox.MailboxContext;
+import io.bitactor.mailbox.OfferStatus;
+import io.bitactor.mailbox.Router;
+import io.bitactor.mailbox.Sender;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.CompositeAgent;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A running set of actors: the L2 router and its mailbox shards, worker agents that drain them, and the root
+ * guardian that supervises actors spawned here.
+ * <pre>{@code
+ * try (ActorSystem system = ActorSystem.launch(new ActorSystemContext().workerCount(2)))
+ * {
+ *     ActorRef counter = system.spawn(ActorSpec.of(Counter::new).withName("counter"));
+ *     system.cast(counter, "add 5");
+ *     String total = new String(system.callBlocking(counter, "get".getBytes(), Duration.ofSeconds(1)));
+ * }
+ * }</pre>
+ * <b>Threads:</b> every public method may be called from any thread. Each calling thread gets its own L2
+ * {@link Sender} (an "endpoint" with a negative id, to which replies are routed) the first time it sends; frames
+ * sent by one thread to one actor arrive in the order sent. The blocking {@link #callBlocking} is refused on a
+ * worker thread (it would stall every actor of that worker): actors use {@link ActorContext#call}.
+ * <p>
+ * Futures returned by {@link #call} complete on a worker thread: attach blocking continuations with the
+ * {@code *Async} variants.
+ */
+public final class ActorSystem implements AutoCloseable
+{
+    /** Id of the root guardian, parent of the actors spawned with {@link #spawn(ActorSpec)}. */
+    public static final int ROOT_ID = 1;
+
+    final Registry registry;
+    final NanoClock nanoClock;
+
+    private final ActorSystemContext ctx;
+    private final Router router;
+    private final Worker[] workers;
+    private final CircuitBreaker[] shardBreakers;
+    private final ErrorHandler errorHandler;
+    private final AtomicLong errorCount = new AtomicLong();
+    private final AtomicInteger nextId = new AtomicInteger(ROOT_ID);
+    private final AtomicInteger liveActors = new AtomicInteger();
+    private final AtomicInteger nextEndpoint = new AtomicInteger();
+    private final AtomicLong externalCorrelationIds = new AtomicLong();
+    private final AtomicLong closeDeadLetters = new AtomicLong();
+    private final AtomicLong closeLateReplies = new AtomicLong();
+    private final ConcurrentHashMap<Long, CompletableFuture<byte[]>> pendingCalls = new ConcurrentHashMap<>();
+    private final CopyOnWriteArrayList<Client> clients = new CopyOnWriteArrayList<>();
+    private final ThreadLocal<Client> client = new ThreadLocal<>();
+    private final CompletableFuture<Throwable> terminated = new CompletableFuture<>();
+    private final Object closeLock = new Object();
+    private final List<AgentRunner> runners = new ArrayList<>();
+    private final AgentInvoker invoker;
+    private volatile boolean closing;
+    private volatile boolean closed;
+    private volatile Throwable terminationCause;
+    private volatile ShutdownReport shutdownReport;
+
+    /** A plain thread's sending endpoint. */
+    private static final class Client
+    {
+        final Sender sender;
+        final int endpointId;
+        final Counters counters = new Counters();
+        final UnsafeBuffer wrapper = new UnsafeBuffer(0, 0);
+        final UnsafeBuffer control = new UnsafeBuffer(new byte[SystemCommand.LENGTH]);
+
+        Client(final Sender sender, final int endpointId)
+        {
+            this.sender = sender;
+            this.endpointId = endpointId;
+        }
+    }
+
+    /**
+     * What {@link #close()} found.
+     *
+     * @param actorsStopped    actors stopped by the close.
+     * @param actorsNotStopped actors still not stopped when the shutdown timeout passed.
+     * @param deadLettered     accepted messages dead-lettered over the system's life (including at close).
+     * @param lateReplies      replies that found no waiting caller.
+     * @param terminationCause the failure that stopped the system (root escalation), or null.
+     */
+    public record ShutdownReport(
+        int actorsStopped, int actorsNotStopped, long deadLettered, long lateReplies, Throwable terminationCause)
+    {
+    }
+
+    private ActorSystem(final ActorSystemContext ctx)
+    {
+        this.ctx = ctx;
+        this.nanoClock = ctx.nanoClock();
+        this.errorHandler = ctx.errorHandler() != null ? ctx.errorHandler() : Throwable::printStackTrace;
+        this.registry = new Registry(ctx.maxActors());
+
+        final MailboxContext mailboxContext = ctx.mailboxContext()
+            .errorHandler(this::reportError)
+            .deadLetterSink(this::onRouterDeadLetter);
+        if (ctx.epochClock() != null)
+        {
+            mailboxContext.epochClock(ctx.epochClock());
+        }
+        this.router = Router.launch(mailboxContext);
+
+        final int shardCount = ctx.shardCount();
+        this.shardBreakers = ctx.shardCircuitBreaker() == null ? null : new CircuitBreaker[shardCount];
+        if (shardBreakers != null)
+        {
+            for (int s = 0; s < shardCount; s++)
+            {
+                shardBreakers[s] = new CircuitBreaker("shard-" + s, ctx.shardCircuitBreaker());
+            }
+        }
+
+        this.workers = new Worker[ctx.workerCount()];
+        for (int i = 0; i < workers.length; i++)
+        {
+            workers[i] = new Worker(this, i, router.newSender(0), ctx);
+            final List<Mailbox> mine = new ArrayList<>();
+            for (int s = i; s < shardCount; s += workers.length)
+            {
+                mine.add(router.mailbox(s));
+            }
+            workers[i].mailboxes(mine.toArray(new Mailbox[0]));
+        }
+
+        final ActorSpec rootSpec = ActorSpec.of(Guardian::new)
+            .withName("root")
+            .withRestart(RestartType.TEMPORARY)
+            .withSupervisorStrategy(ctx.rootStrategy());
+        final ActorCell root = newCell(nextId.getAndIncrement(), rootSpec, 0, 0);
+        registry.put(ROOT_ID, root);
+        liveActors.incrementAndGet();
+
+        switch (ctx.threadingMode())
+        {
+            case INVOKER:
+                invoker = new AgentInvoker(this::reportError, null, new CompositeAgent(workers));
+                invoker.start();
+                break;
+            case SHARED:
+                invoker = null;
+                runners.add(new AgentRunner(ctx.idleStrategySupplier().get(), this::reportError, null,
+                    new CompositeAgent(workers)));
+                break;
+            default:
+                invoker = null;
+                for (final Worker worker : workers)
+                {
+                    runners.add(new AgentRunner(ctx.idleStrategySupplier().get(), this::reportError, null, worker));
+                }
+                break;
+        }
+        for (final AgentRunner runner : runners)
+        {
+            AgentRunner.startOnThread(runner);
+        }
+        sendSystem(ROOT_ID, SystemCommand.START, ROOT_ID, 0);
+    }
+
+    /**
+     * Validates the context and starts a system.
+     *
+     * @param ctx the configuration.
+     * @return the running system.
+     * @throws IllegalArgumentException if the context is invalid.
+     */
+    public static ActorSystem launch(final ActorSystemContext ctx)
+    {
+        return new ActorSystem(Objects.requireNonNull(ctx, "ctx").conclude());
+    }
+
+    /**
+     * The configuration this system runs with.
+     *
+     * @return the context.
+     */
+    public ActorSystemContext context()
+    {
+        return ctx;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Spawning
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * Starts an actor under the root guardian (supervised with the context's root strategy).
+     *
+     * @param spec the actor's spec.
+     * @return its ref; messages sent to it from now on are handled after its {@code init}.
+     * @throws IllegalStateException if the system is closed or out of actor ids.
+     */
+    public ActorRef spawn(final ActorSpec spec)
+    {
+        return spawn(spec, null);
+    }
+
+    ActorRef spawn(final ActorSpec spec, final ActorCell parent)
+    {
+        Objects.requireNonNull(spec, "spec");
+        if (closing)
+        {
+            throw new IllegalStateException("actor system is closed");
+        }
+        final int id = nextId.getAndIncrement();
+        if (id >= registry.maxActors())
+        {
+            nextId.decrementAndGet();
+            throw new IllegalStateException("out of actor ids: maxActors is " + registry.maxActors());
+        }
+        final int parentId = parent == null ? ROOT_ID : parent.id;
+        final ActorCell cell = newCell(id, spec, parentId, parent == null ? 1 : parent.depth + 1);
+        // Stored before START is sent: the lane's release/acquire publishes the cell to its worker.
+        registry.put(id, cell);
+        liveActors.incrementAndGet();
+        if (parent != null)
+        {
+            parent.worker.sendSystem(parentId, SystemCommand.ADD_CHILD, id, 0);
+            parent.worker.sendSystem(id, SystemCommand.START, id, 0);
+        }
+        else
+        {
+            sendSystem(parentId, SystemCommand.ADD_CHILD, id, 0);
+            sendSystem(id, SystemCommand.START, id, 0);
+        }
+        return cell.ref;
+    }
+
+    private ActorCell newCell(final int id, final ActorSpec spec, final int parentId, final int depth)
+    {
+        final int shard = router.ring().shardFor(id);
+        final CircuitBreaker breaker = spec.circuitBreaker() != null ?
+            new CircuitBreaker(spec.name() + "#" + id, spec.circuitBreaker()) :
+            shardBreakers == null ? null : shardBreakers[shard];
+        return new ActorCell(this, id, spec, parentId, depth, workers[shard % workers.length], breaker);
+    }
+
+    /** Sends a system command from the calling (non-worker) thread, waiting out backpressure. */
+    private void sendSystem(final int target, final int command, final int subject, final long argument)
+    {
+        final Client c = client();
+        SystemCommand.encode(c.control, 0, command, subject, argument);
+        while (true)
+        {
+            final OfferStatus status = c.sender.send(subject, target, io.bitactor.core.MessageType.SYSTEM, 0,
+                c.control, 0, SystemCommand.LENGTH);
+            if (status == OfferStatus.ACCEPTED)
+            {
+                return;
+            }
+            if (!status.isBackPressure())
+            {
+                throw new IllegalStateException("system command " + SystemCommand.name(command) + " to actor " +
+                    target + " not sent: " + status);
+            }
+            idle();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Sending from plain threads
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * Sends a one-way message; the payload is copied. Never blocks.
+     *
+     * @param target the target.
+     * @param buffer holding the payload.
+     * @param offset of the payload.
+     * @param length of the payload.
+     * @return {@link SendStatus#ACCEPTED}, backpressure, or why the message was refused.
+     */
+    public SendStatus cast(final ActorRef target, final DirectBuffer buffer, final int offset, final int length)
+    {
+        return cast(target.id(), buffer, offset, length);
+    }
+
+    /**
+     * Sends a one-way message to an actor id; the payload is copied. Never blocks.
+     *
+     * @param targetId the target actor's id.
+     * @param buffer   holding the payload.
+     * @param offset   of the payload.
+     * @param length   of the payload.
+     * @return {@link SendStatus#ACCEPTED}, backpressure, or why the message was refused.
+     */
+    public SendStatus cast(final int targetId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (closing)
+        {
+            return SendStatus.CLOSED;
+        }
+        final Client c = client();
+        final ActorCell target = registry.get(targetId);
+        final SendStatus admitted = admit(target, targetId, READ_CLOCK, c.counters);
+        if (admitted != SendStatus.ACCEPTED)
+        {
+            return admitted;
+        }
+        final SendStatus status = SendStatus.of(
+            c.sender.send(c.endpointId, targetId, io.bitactor.core.MessageType.CAST, 0, buffer, offset, length));
+        afterSend(target, status, c.counters);
+        return status;
+    }
+
+    /**
+     * Sends a one-way message; the payload is copied.
+     *
+     * @param target  the target.
+     * @param payload the bytes.
+     * @return {@link SendStatus#ACCEPTED}, backpressure, or why the message was refused.
+     */
+    public SendStatus cast(final ActorRef target, final byte[] payload)
+    {
+        final UnsafeBuffer wrapper = client().wrapper;
+        wrapper.wrap(payload);
+        return cast(target.id(), wrapper, 0, payload.length);
+    }
+
+    /**
+     * Sends a one-way message with a UTF-8 text payload (allocates: a convenience).
+     *
+     * @param target  the target.
+     * @param payload the text.
+     * @return {@link SendStatus#ACCEPTED}, backpressure, or why the message was refused.
+     */
+    public SendStatus cast(final ActorRef target, final String payload)
+    {
+        return cast(target, payload.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Calls an actor. The reply comes back through L2 to this thread's endpoint and completes the future with the
+     * reply payload; failures complete it with {@link CallFailedException}, {@link CallTimeoutException},
+     * {@link CircuitOpenException} or {@link RejectedException} (nothing sent: backpressure, unknown actor,
+     * closed system).
+     *
+     * @param target  the callee.
+     * @param payload the request bytes (copied).
+     * @param timeout how long to wait for the reply.
+     * @return the future reply.
+     */
+    public CompletableFuture<byte[]> call(final ActorRef target, final byte[] payload, final Duration timeout)
+    {
+        final CompletableFuture<byte[]> future = new CompletableFuture<>();
+        final long timeoutNs = timeout.toNanos();
+        if (timeoutNs <= 0)
+        {
+            throw new IllegalArgumentException("timeout must be > 0: " + timeout);
+        }
+        if (closing)
+        {
+            future.completeExceptionally(new RejectedException(SendStatus.CLOSED, target.id()));
+            return future;
+        }
+        final Client c = client();
+        final ActorCell cell = registry.get(target.id());
+        final SendStatus admitted = admit(cell, target.id(), READ_CLOCK, c.counters);
+        if (admitted != SendStatus.ACCEPTED)
+        {
+            future.completeExceptionally(admitted == SendStatus.CIRCUIT_OPEN ?
+                new CircuitOpenException(cell.breaker.name(), Math.max(0, cell.breaker.openUntilNs() -
+                nanoClock.nanoTime())) : new RejectedException(admitted, target.id()));
+            return future;
+        }
+        final long correlationId = externalCorrelationIds.incrementAndGet();
+        pendingCalls.put(correlationId, future);
+        c.wrapper.wrap(payload);
+        final SendStatus status = SendStatus.of(c.sender.send(c.endpointId, target.id(),
+            io.bitactor.core.MessageType.CALL, correlationId, c.wrapper, 0, payload.length));
+        afterSend(cell, status, c.counters);
+        if (status != SendStatus.ACCEPTED)
+        {
+            pendingCalls.remove(correlationId);
+            future.completeExceptionally(new RejectedException(status, target.id()));
+            return future;
+        }
+        CompletableFuture.delayedExecutor(timeoutNs, TimeUnit.NANOSECONDS).execute(() ->
+        {
+            if (pendingCalls.remove(correlationId) != null)
+            {
+                future.completeExceptionally(new CallTimeoutException(correlationId, timeoutNs));
+            }
+        });
+        future.whenComplete((r, t) -> pendingCalls.remove(correlationId));
+        return future;
+    }
+
+    /**
+     * Calls an actor and waits for the reply. In invoker mode the waiting thread drives the workers itself.
+     *
+     * @param target  the callee.
+     * @param payload the request bytes (copied).
+     * @param timeout how long to wait.
+     * @return the reply payload.
+     * @throws IllegalStateException  if called on a worker thread (use {@link ActorContext#call}).
+     * @throws CallFailedException    if the callee failed or answered with an error.
+     * @throws CallTimeoutException   if no reply came in time.
+     * @throws CircuitOpenException   if the callee's breaker refused the call.
+     * @throws RejectedException      if the call could not be sent.
+     */
+    public byte[] callBlocking(final ActorRef target, final byte[] payload, final Duration timeout)
+    {
+        if (isWorkerThread())
+        {
+            throw new IllegalStateException("blocking call from a worker thread: it would stall every actor of " +
+                "the worker (and deadlock a call cycle); use ActorContext.call from inside actors");
+        }
+        final CompletableFuture<byte[]> future = call(target, payload, timeout);
+        try
+        {
+            if (invoker != null)
+            {
+                while (!future.isDone())
+                {
+                    if (invoker.invoke() == 0)
+                    {
+                        Thread.onSpinWait();
+                    }
+                }
+            }
+            return future.get(timeout.toNanos() + TimeUnit.SECONDS.toNanos(1), TimeUnit.NANOSECONDS);
+        }
+        catch (final ExecutionException ex)
+        {
+            if (ex.getCause() instanceof RuntimeException)
+            {
+                throw (RuntimeException)ex.getCause();
+            }
+            throw new IllegalStateException(ex.getCause());
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a reply", ex);
+        }
+        catch (final TimeoutException ex)
+        {
+            throw new CallTimeoutException(0, timeout.toNanos());
+        }
+    }
+
+    /**
+     * Whether the calling thread is running one of this system's workers.
+     *
+     * @return true on a worker thread (or inside {@link #invoke()}).
+     */
+    public boolean isWorkerThread()
+    {
+        for (final Worker worker : workers)
+        {
+            if (worker.isCurrentThread())
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Invoker mode
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * Runs one duty cycle of every worker on the calling thread. Invoker mode only.
+     *
+     * @return the work done (frames, timers).
+     * @throws IllegalStateException if the system is not in {@link ThreadingMode#INVOKER} mode.
+     */
+    public int invoke()
+    {
+        if (null == invoker)
+        {
+            throw new IllegalStateException("invoke() needs ThreadingMode.INVOKER, not " + ctx.threadingMode());
+        }
+        return invoker.invoke();
+    }
+
+    /**
+     * Runs duty cycles until one finds nothing to do (timers not yet due do not count). Invoker mode only.
+     *
+     * @return the total work done.
+     * @throws IllegalStateException if not in invoker mode, or still busy after 10,000,000 cycles.
+     */
+    public long runUntilIdle()
+    {
+        long total = 0;
+        for (int cycle = 0; cycle < 10_000_000; cycle++)
+        {
+            final int work = invoke();
+            total += work;
+            if (work == 0 && !hasOutboxWork())
+            {
+                return total;
+            }
+        }
+        throw new IllegalStateException("still busy after 10,000,000 duty cycles");
+    }
+
+    private boolean hasOutboxWork()
+    {
+        for (final Worker worker : workers)
+        {
+            if (worker.hasPendingWork())
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Accounting and inspection
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * System-wide accounting: every sender and worker added up. Exact at quiescence.
+     *
+     * @return the snapshot.
+     */
+    public ActorStats stats()
+    {
+        final List<Counters> all = new ArrayList<>();
+        for (final Worker worker : workers)
+        {
+            all.add(worker.counters);
+        }
+        for (final Client c : clients)
+        {
+            all.add(c.counters);
+        }
+        final ActorStats s = Counters.snapshot(all);
+        return new ActorStats(s.accepted(), s.handled(), s.failed(), s.retried(), s.rejectedByBreaker(),
+            s.rejectedFull(), s.deadLettered() + closeDeadLetters.get(), s.restarts(),
+            s.lateReplies() + closeLateReplies.get());
+    }
+
+    /**
+     * Accounting of one live actor (per actor, "accepted" counts messages delivered to it).
+     *
+     * @param actor the actor.
+     * @return the snapshot, or null if the actor has stopped or never existed.
+     */
+    public ActorStats stats(final ActorRef actor)
+    {
+        final ActorCell cell = registry.get(actor.id());
+        return cell == null ? null : cell.counters.snapshot();
+    }
+
+    /**
+     * The circuit breaker guarding an actor: its own, or its shard's.
+     *
+     * @param actor the actor.
+     * @return the breaker, or null when none guards it (or it is gone).
+     */
+    public CircuitBreaker circuitBreaker(final ActorRef actor)
+    {
+        final ActorCell cell = registry.get(actor.id());
+        return cell == null ? null : cell.breaker;
+    }
+
+    /**
+     * Whether an actor is alive (spawned and not stopped for good).
+     *
+     * @param actor the actor.
+     * @return true while it exists.
+     */
+    public boolean isAlive(final ActorRef actor)
+    {
+        return registry.get(actor.id()) != null;
+    }
+
+    /**
+     * Actors alive now, the root guardian included.
+     *
+     * @return the count.
+     */
+    public int actorCount()
+    {
+        return liveActors.get();
+    }
+
+    /**
+     * Infrastructure errors reported to the error handler so far.
+     *
+     * @return the count.
+     */
+    public long errorCount()
+    {
+        return errorCount.get();
+    }
+
+    /**
+     * Why the system stopped by itself (an escalation reached the root), or null.
+     *
+     * @return the cause.
+     */
+    public Throwable terminationCause()
+    {
+        return terminationCause;
+    }
+
+    /**
+     * Completes with the termination cause when an escalation reaches the root guardian.
+     *
+     * @return the future.
+     */
+    public CompletableFuture<Throwable> whenTerminated()
+    {
+        return terminated;
+    }
+
+    /**
+     * What the last {@link #close()} found.
+     *
+     * @return the report, or null before close.
+     */
+    public ShutdownReport shutdownReport()
+    {
+        return shutdownReport;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Close
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * Stops every actor (deepest in the supervision tree first, and in reverse start order at each level:
+     * {@code terminate} runs with {@link StopReason#SHUTDOWN}), then closes the router, dead-letters whatever is
+     * still queued (counted), stops the workers and records a {@link ShutdownReport}. Idempotent; any thread but
+     * a worker thread.
+     */
+    public void close()
+    {
+        synchronized (closeLock)
+        {
+            if (closed)
+            {
+                return;
+            }
+            if (isWorkerThread())
+            {
+                throw new IllegalStateException("close() from a worker thread would wait for itself");
+            }
+            final int before = liveActors.get();
+            closing = true;
+            final long deadline = System.nanoTime() + ctx.shutdownTimeoutNs();
+            for (int depth = maxDepth(); depth >= 0; depth--)
+            {
+                stopLevel(depth, deadline);
+            }
+            final int notStopped = liveActors.get();
+            router.close();
+            while (System.nanoTime() - deadline < 0 && !drained())
+            {
+                idle();
+            }
+            for (final AgentRunner runner : runners)
+            {
+                runner.close();
+            }
+            if (invoker != null)
+            {
+                invoker.close();
+            }
+            for (final Client c : clients)
+            {
+                c.sender.close();
+            }
+            closed = true;
+            final ActorStats stats = stats();
+            shutdownReport = new ShutdownReport(before - notStopped, notStopped, stats.deadLettered(),
+                stats.lateReplies(), terminationCause);
+        }
+    }
+
+    private int maxDepth()
+    {
+        int max = 0;
+        for (int id = nextId.get() - 1; id >= ROOT_ID; id--)
+        {
+            final ActorCell cell = registry.get(id);
+            if (cell != null)
+            {
+                max = Math.max(max, cell.depth);
+            }
+        }
+        return max;
+    }
+
+    private void stopLevel(final int depth, final long deadline)
+    {
+        for (int id = nextId.get() - 1; id >= ROOT_ID; id--)
+        {
+            final ActorCell cell = registry.get(id);
+            if (cell != null && cell.depth == depth)
+            {
+                sendSystem(id, SystemCommand.STOP, id, StopReason.SHUTDOWN.ordinal());
+            }
+        }
+        while (System.nanoTime() - deadline < 0 && anyAlive(depth))
+        {
+            idle();
+        }
+    }
+
+    private boolean anyAlive(final int depth)
+    {
+        for (int id = nextId.get() - 1; id >= ROOT_ID; id--)
+        {
+            final ActorCell cell = registry.get(id);
+            if (cell != null && cell.depth == depth)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean drained()
+    {
+        for (final Mailbox mailbox : router.mailboxes())
+        {
+            if (mailbox.counters().depth() > 0)
+            {
+                return false;
+            }
+        }
+        return !hasOutboxWork();
+    }
+
+    /** Waits a little, or drives the workers in invoker mode. */
+    private void idle()
+    {
+        if (invoker != null)
+        {
+            if (invoker.invoke() == 0)
+            {
+                Thread.onSpinWait();
+            }
+        }
+        else
+        {
+            LockSupport.parkNanos(100_000);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Called by workers and cells
+    // ---------------------------------------------------------------------------------------------------------
+
+    private Client client()
+    {
+        Client c = client.get();
+        if (null == c)
+        {
+            final int endpointId = -nextEndpoint.incrementAndGet();
+            c = new Client(router.newSender(endpointId), endpointId);
+            clients.add(c);
+            client.set(c);
+        }
+        return c;
+    }
+
+    /** Pass as {@code nowNs} to {@link #admit} to have the clock read only when a breaker needs it. */
+    static final long READ_CLOCK = Long.MIN_VALUE;
+
+    /**
+     * Send-side checks: the target exists and its breaker admits the message.
+     */
+    SendStatus admit(final ActorCell target, final int targetId, final long nowNs, final Counters sender)
+    {
+        if (null == target)
+        {
+            return SendStatus.UNKNOWN_ACTOR;
+        }
+        final CircuitBreaker breaker = target.breaker;
+        if (breaker != null && !breaker.tryAcquirePermission(nowNs == READ_CLOCK ? nanoClock.nanoTime() : nowNs))
+        {
+            target.counters.incrementShared(Counters.REJECTED_BREAKER);
+            sender.increment(Counters.REJECTED_BREAKER);
+            return SendStatus.CIRCUIT_OPEN;
+        }
+        return SendStatus.ACCEPTED;
+    }
+
+    void afterSend(final ActorCell target, final SendStatus status, final Counters sender)
+    {
+        if (status == SendStatus.ACCEPTED)
+        {
+            sender.increment(Counters.ACCEPTED);
+            return;
+        }
+        if (target.breaker != null)
+        {
+            target.breaker.releasePermission();
+        }
+        if (status.isBackPressure())
+        {
+            target.counters.incrementShared(Counters.REJECTED_FULL);
+            sender.increment(Counters.REJECTED_FULL);
+        }
+    }
+
+    void onExternalReply(final Worker worker, final FrameDecoder d)
+    {
+        final CompletableFuture<byte[]> future = pendingCalls.remove(d.correlationId());
+        if (null == future)
+        {
+            worker.counters.increment(Counters.LATE_REPLIES);
+            return;
+        }
+        if (d.messageTypeCode() == Worker.REPLY)
+        {
+            future.complete(d.payloadAsBytes());
+        }
+        else
+        {
+            future.completeExceptionally(ErrorPayload.decode(d.buffer(), d.payloadOffset(), d.payloadLength()));
+        }
+    }
+
+    void onCorruptFrame(final Worker worker, final FrameDecoder d)
+    {
+        reportError(new IllegalStateException("worker " + worker.index + " dropped a frame that failed " +
+            "verification (" + d.verify() + ")"));
+    }
+
+    void onStopped(final ActorCell cell)
+    {
+        registry.remove(cell.id);
+        liveActors.decrementAndGet();
+    }
+
+    void onRootFailure(final Throwable cause)
+    {
+        if (terminationCause == null)
+        {
+            terminationCause = cause;
+            reportError(new IllegalStateException("escalation reached the root guardian: the system stops", cause));
+            terminated.complete(cause);
+            if (invoker == null)
+            {
+                final Thread closer = new Thread(this::close, "bitactor-shutdown");
+                closer.setDaemon(true);
+                closer.start();
+            }
+        }
+    }
+
+    void reportError(final Throwable t)
+    {
+        errorCount.incrementAndGet();
+        try
+        {
+            errorHandler.onError(t);
+        }
+        catch (final Throwable ignore)
+        {
+            // The error handler must not throw; if it does, the count above still records the error.
+        }
+    }
+
+    private void onRouterDeadLetter(
+        final DeadLetterReason reason, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (reason != DeadLetterReason.MAILBOX_CLOSED)
+        {
+            // Refused at send (closed, no route): the sender got the status; it was never accepted.
+            return;
+        }
+        final byte type = FrameDescriptor.messageTypeCode(buffer, offset);
+        if (type == Worker.CAST || type == Worker.CALL)
+        {
+            closeDeadLetters.incrementAndGet();
+        }
+        else if (type == Worker.REPLY || type == Worker.ERROR_REPLY)
+        {
+            closeLateReplies.incrementAndGet();
+        }
+    }
+
+    /** The root guardian: supervises top-level actors, handles no messages itself. */
+    private static final class Guardian implements ActorBehavior
+    {
+        public void handleCall(final ActorContext ctx, final Message request, final Reply reply)
+        {
+            reply.error(new UnsupportedOperationException("the root guardian takes no calls"));
+        }
+
+        public void handleCast(final ActorContext ctx, final Message message)
+        {
+        }
+    }
+}

@@ -1,0 +1,577 @@
+package io.bitactor.actor;
+
+import io.bitactor.core.FrameDecoder;
+import io.bitactor.core.FrameDescriptor;
+import io.bitactor.core.FrameEncoder;
+import io.bitactor.core.MessageType;
+import io.bitactor.mailbox.FrameHandler;
+import io.bitactor.mailbox.Mailbox;
+import io.bitactor.mailbox.OfferStatus;
+import io.bitactor.mailbox.Sender;
+import org.agrona.DeadlineTimerWheel;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.ArrayDeque;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One worker agent: drains its shards' mailboxes, runs the actors that live on them, fires their timers and
+ * retries, and sends on their behalf through its own L2 {@link Sender}. Everything here is confined to the
+ * worker's thread (the thread that calls {@link #doWork()}).
+ * <p>
+ * Per message the work is: verify the frame's CRC32C, advance the hybrid logical clock, look the target up by id,
+ * check its circuit breaker, run the behaviour, count the outcome. Sends that meet a full mailbox wait in the
+ * outbox, in order, and are offered again first thing on the next duty cycle: a worker never blocks and never
+ * spins on another worker's mailbox (which could deadlock two workers sending to each other).
+ */
+final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandler
+{
+    static final byte CAST = MessageType.CAST.code();
+    static final byte CALL = MessageType.CALL.code();
+    static final byte REPLY = MessageType.REPLY.code();
+    static final byte ERROR_REPLY = MessageType.ERROR_REPLY.code();
+    static final byte SYSTEM = MessageType.SYSTEM.code();
+
+    private static final int TIMER_POLL_LIMIT = 1024;
+    private static final int OUTBOX_FLUSH_LIMIT = 1024;
+    private static final int TICKS_PER_WHEEL = 512;
+
+    final ActorSystem system;
+    final int index;
+    final Sender sender;
+    final Counters counters = new Counters();
+    final MessageView view = new MessageView();
+    final ReplyChannel reply = new ReplyChannel(this);
+    final SplittableRandom random;
+    final FrameDecoder replayDecoder;
+
+    private final FrameDecoder decoder;
+    private final int maxPayloadLength;
+    private final int batchSize;
+    private final boolean invoker;
+    private final UnsafeBuffer scratch;
+    private final UnsafeBuffer detachedFrame;
+    private final UnsafeBuffer controlPayload = new UnsafeBuffer(new byte[SystemCommand.LENGTH]);
+    private final UnsafeBuffer errorPayload;
+    private final UnsafeBuffer wrapper = new UnsafeBuffer(0, 0);
+    private final FrameQueue outbox;
+    private final DeadlineTimerWheel wheel;
+    private final Long2ObjectHashMap<TimerEntry> timers = new Long2ObjectHashMap<>();
+    private final ArrayDeque<TimerEntry> timerPool = new ArrayDeque<>();
+    private final ArrayDeque<PendingCall> callPool = new ArrayDeque<>();
+    private Mailbox[] mailboxes = new Mailbox[0];
+    private long nowNs;
+    private long correlationIds;
+    private long spanIds;
+    private Thread thread;
+
+    // Trace context of the message being handled: inherited by what the handler sends.
+    long traceIdHigh;
+    long traceIdLow;
+    long spanId;
+    int traceFlags;
+
+    Worker(final ActorSystem system, final int index, final Sender sender, final ActorSystemContext ctx)
+    {
+        this.system = system;
+        this.index = index;
+        this.sender = sender;
+        this.maxPayloadLength = ctx.maxPayloadLength();
+        this.batchSize = ctx.batchSize();
+        this.invoker = ctx.threadingMode() == ThreadingMode.INVOKER;
+        this.decoder = new FrameDecoder(maxPayloadLength);
+        this.replayDecoder = new FrameDecoder(maxPayloadLength);
+        this.scratch = new UnsafeBuffer(new byte[maxPayloadLength]);
+        this.errorPayload = new UnsafeBuffer(new byte[maxPayloadLength]);
+        this.detachedFrame = new UnsafeBuffer(new byte[FrameDescriptor.maxFrameLength(maxPayloadLength)]);
+        this.outbox = new FrameQueue(64 * 1024, ctx.outboxCapacity());
+        this.random = new SplittableRandom(ctx.randomSeed() + 31L * index);
+        this.nowNs = ctx.nanoClock().nanoTime();
+        final long tick = Long.highestOneBit(Math.max(1L, ctx.timerTickNs() - 1)) << 1;
+        this.wheel = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, nowNs, tick, TICKS_PER_WHEEL);
+        this.correlationIds = ((long)index + 1) << 48;
+        this.spanIds = random.nextLong();
+    }
+
+    void mailboxes(final Mailbox[] mailboxes)
+    {
+        this.mailboxes = mailboxes;
+    }
+
+    /** {@inheritDoc} */
+    public String roleName()
+    {
+        return "bitactor-worker-" + index;
+    }
+
+    /** {@inheritDoc} */
+    public void onStart()
+    {
+        if (!invoker)
+        {
+            thread = Thread.currentThread();
+        }
+    }
+
+    /**
+     * One duty cycle: outbox first (its frames are older than anything sent in this cycle), then due timers, then
+     * up to a batch from each shard.
+     */
+    public int doWork()
+    {
+        thread = Thread.currentThread();
+        nowNs = system.nanoClock.nanoTime();
+        int work = 0;
+        if (!outbox.isEmpty())
+        {
+            work += flushOutbox();
+        }
+        if (wheel.timerCount() > 0)
+        {
+            work += pollTimers();
+        }
+        else
+        {
+            // Nothing scheduled: keep the wheel at the present so a new timer needs no catching up.
+            wheel.currentTickTime(nowNs);
+        }
+        for (final Mailbox mailbox : mailboxes)
+        {
+            work += mailbox.drain(this, batchSize);
+        }
+        if (invoker)
+        {
+            thread = null;
+        }
+        return work;
+    }
+
+    /** {@inheritDoc} */
+    public void onClose()
+    {
+        thread = null;
+    }
+
+    boolean isCurrentThread()
+    {
+        return thread == Thread.currentThread();
+    }
+
+    long nowNs()
+    {
+        return nowNs;
+    }
+
+    UnsafeBuffer scratchBuffer()
+    {
+        return scratch;
+    }
+
+    boolean hasPendingWork()
+    {
+        return !outbox.isEmpty();
+    }
+
+    boolean hasTimers()
+    {
+        return wheel.timerCount() > 0;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Receiving
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * A frame from one of this worker's mailboxes.
+     */
+    public void onFrame(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final FrameDecoder d = decoder.wrap(buffer, offset, length);
+        if (!d.verify().isValid())
+        {
+            system.onCorruptFrame(this, d);
+            return;
+        }
+        sender.clock().onReceive(d.timestamp());
+        deliver(d, 1);
+    }
+
+    /**
+     * Routes a verified frame to its actor: from a mailbox, or replayed from a stash or a retry.
+     */
+    void deliver(final FrameDecoder d, final int attempt)
+    {
+        final int target = d.targetActorId();
+        final byte type = d.messageTypeCode();
+        if (type == SYSTEM)
+        {
+            onSystem(d);
+            return;
+        }
+        if (target < 0)
+        {
+            system.onExternalReply(this, d);
+            return;
+        }
+        final ActorCell cell = system.registry.get(target);
+        if (null == cell)
+        {
+            deadLetter(d, null, attempt);
+            return;
+        }
+        cell.onFrame(this, d, attempt);
+    }
+
+    private void onSystem(final FrameDecoder d)
+    {
+        final DirectBuffer buffer = d.buffer();
+        final int payload = d.payloadOffset();
+        final int command = SystemCommand.command(buffer, payload);
+        final int subject = SystemCommand.subject(buffer, payload);
+        final long argument = SystemCommand.argument(buffer, payload);
+        final ActorCell cell = system.registry.get(d.targetActorId());
+        if (null == cell)
+        {
+            if (command == SystemCommand.WATCH)
+            {
+                // Watching an actor that is gone: the notice comes at once.
+                sendSystem(subject, SystemCommand.TERMINATED, d.targetActorId(), 0);
+            }
+            return;
+        }
+        cell.onSystem(this, d, command, subject, argument);
+    }
+
+    /**
+     * An accepted cast or call whose target is gone: counted as a dead letter; a call's caller is told at once
+     * instead of waiting for its timeout. A reply without a waiting caller is counted as a late reply.
+     */
+    void deadLetter(final FrameDecoder d, final ActorCell cell, final int attempt)
+    {
+        final byte type = d.messageTypeCode();
+        if (type == REPLY || type == ERROR_REPLY)
+        {
+            counters.increment(Counters.LATE_REPLIES);
+            return;
+        }
+        counters.increment(Counters.DEAD_LETTERED);
+        if (cell != null)
+        {
+            if (attempt == 1)
+            {
+                cell.counters.increment(Counters.ACCEPTED);
+            }
+            cell.counters.increment(Counters.DEAD_LETTERED);
+        }
+        if (type == CALL)
+        {
+            sendError(d.targetActorId(), d.sourceActorId(), d.correlationId(), RejectedException.class.getName(),
+                "actor " + d.targetActorId() + " is not running", 1, d.traceIdHigh(), d.traceIdLow(), d.spanId(),
+                d.traceFlags());
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Sending
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * Sends a frame on behalf of an actor (or the runtime). Never blocks: backpressure parks the frame in the
+     * outbox, behind any older parked frame, so this worker's sends stay in order.
+     */
+    SendStatus send(
+        final byte type, final int source, final int target, final long correlationId,
+        final DirectBuffer payload, final int payloadOffset, final int payloadLength,
+        final long traceHigh, final long traceLow, final long parentSpan, final int flags)
+    {
+        if (payloadLength > maxPayloadLength || payloadLength < 0)
+        {
+            return SendStatus.PAYLOAD_TOO_LARGE;
+        }
+        if (outbox.isEmpty())
+        {
+            final FrameEncoder encoder = sender.tryClaim();
+            if (encoder != null)
+            {
+                fill(encoder, type, source, target, correlationId, payload, payloadOffset, payloadLength,
+                    traceHigh, traceLow, parentSpan, flags);
+                final OfferStatus status = sender.commit();
+                if (status == OfferStatus.ACCEPTED)
+                {
+                    return SendStatus.ACCEPTED;
+                }
+                if (!status.isBackPressure())
+                {
+                    return SendStatus.of(status);
+                }
+                // Mailbox full: keep the sealed frame (same id and timestamp) for the next duty cycle.
+                final boolean kept = outbox.append(
+                    encoder.buffer(), encoder.offset(), FrameDescriptor.frameLength(payloadLength), 0);
+                sender.abort();
+                return kept ? SendStatus.ACCEPTED : SendStatus.MAILBOX_FULL;
+            }
+        }
+        final FrameEncoder encoder = sender.wrapDetached(detachedFrame, 0);
+        fill(encoder, type, source, target, correlationId, payload, payloadOffset, payloadLength,
+            traceHigh, traceLow, parentSpan, flags);
+        final int length = encoder.seal();
+        return outbox.append(detachedFrame, 0, length, 0) ? SendStatus.ACCEPTED : SendStatus.MAILBOX_FULL;
+    }
+
+    private void fill(
+        final FrameEncoder encoder, final byte type, final int source, final int target, final long correlationId,
+        final DirectBuffer payload, final int payloadOffset, final int payloadLength,
+        final long traceHigh, final long traceLow, final long parentSpan, final int flags)
+    {
+        encoder
+            .sourceActorId(source)
+            .targetActorId(target)
+            .messageType(type == CAST ? MessageType.CAST : type == CALL ? MessageType.CALL :
+                type == REPLY ? MessageType.REPLY : type == ERROR_REPLY ? MessageType.ERROR_REPLY :
+                MessageType.SYSTEM)
+            .correlationId(correlationId);
+        if ((traceHigh | traceLow) != 0)
+        {
+            encoder.traceIdHigh(traceHigh).traceIdLow(traceLow).parentSpanId(parentSpan).spanId(nextSpanId())
+                .traceFlags(flags);
+        }
+        encoder.payload(payload, payloadOffset, payloadLength);
+    }
+
+    private int flushOutbox()
+    {
+        int sent = 0;
+        final FrameQueue outbox = this.outbox;
+        while (!outbox.isEmpty() && sent < OUTBOX_FLUSH_LIMIT)
+        {
+            final DirectBuffer buffer = outbox.headBuffer();
+            final int offset = outbox.headOffset();
+            final int length = outbox.headLength();
+            final OfferStatus status = sender.route(buffer, offset, length);
+            if (status.isBackPressure())
+            {
+                break;
+            }
+            if (status != OfferStatus.ACCEPTED)
+            {
+                // The system closed while the frame waited: L2 reported it as a dead letter; account for it.
+                final byte type = FrameDescriptor.messageTypeCode(buffer, offset);
+                if (type == CAST || type == CALL)
+                {
+                    counters.increment(Counters.DEAD_LETTERED);
+                }
+            }
+            outbox.pop();
+            sent++;
+        }
+        return sent;
+    }
+
+    /** Sends a system command on the control lane. */
+    SendStatus sendSystem(final int target, final int command, final int subject, final long argument)
+    {
+        final int length = SystemCommand.encode(controlPayload, 0, command, subject, argument);
+        final SendStatus status = send(SYSTEM, subject, target, 0, controlPayload, 0, length, 0, 0, 0, 0);
+        if (!status.isAccepted() && status != SendStatus.CLOSED)
+        {
+            system.reportError(new IllegalStateException("system command " + SystemCommand.name(command) +
+                " to actor " + target + " not sent: " + status));
+        }
+        return status;
+    }
+
+    /** Sends an error reply (error path: allocates for the strings). */
+    SendStatus sendError(
+        final int source, final int callerId, final long correlationId, final String className,
+        final String message, final int attempts, final long traceHigh, final long traceLow,
+        final long parentSpan, final int flags)
+    {
+        final int length = ErrorPayload.encode(errorPayload, 0, maxPayloadLength, attempts, className, message);
+        return send(ERROR_REPLY, source, callerId, correlationId, errorPayload, 0, length, traceHigh, traceLow,
+            parentSpan, flags);
+    }
+
+    SendStatus sendBytes(
+        final byte type, final int source, final int target, final long correlationId, final byte[] payload)
+    {
+        wrapper.wrap(payload);
+        return send(type, source, target, correlationId, wrapper, 0, payload.length, traceIdHigh, traceIdLow,
+            spanId, traceFlags);
+    }
+
+    long nextCorrelationId()
+    {
+        return ++correlationIds;
+    }
+
+    private long nextSpanId()
+    {
+        // SplitMix64 over a counter: distinct, well-mixed, never zero in practice (zero is remapped).
+        long z = (spanIds += 0x9E3779B97F4A7C15L);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z ^= z >>> 31;
+        return z == 0 ? 1 : z;
+    }
+
+    void clearTrace()
+    {
+        traceIdHigh = 0;
+        traceIdLow = 0;
+        spanId = 0;
+        traceFlags = 0;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Timers: user timers, call timeouts, retries and delayed restarts share the worker's timer wheel.
+    // ---------------------------------------------------------------------------------------------------------
+
+    static final int TIMER_USER = 1;
+    static final int TIMER_CALL_TIMEOUT = 2;
+    static final int TIMER_RETRY = 3;
+    static final int TIMER_RESTART = 4;
+
+    /** A pending timer; pooled. */
+    static final class TimerEntry
+    {
+        int kind;
+        ActorCell cell;
+        int incarnation;
+        long tag;
+        int attempt;
+        UnsafeBuffer frame;
+    }
+
+    long scheduleTimer(final int kind, final ActorCell cell, final long delayNs, final long tag)
+    {
+        TimerEntry entry = timerPool.pollFirst();
+        if (null == entry)
+        {
+            entry = new TimerEntry();
+        }
+        entry.kind = kind;
+        entry.cell = cell;
+        entry.incarnation = cell.incarnation;
+        entry.tag = tag;
+        entry.attempt = 0;
+        entry.frame = null;
+        final long timerId = wheel.scheduleTimer(nowNs + Math.max(0, delayNs));
+        timers.put(timerId, entry);
+        return timerId;
+    }
+
+    boolean cancelTimer(final long timerId, final ActorCell owner)
+    {
+        final TimerEntry entry = timers.get(timerId);
+        if (null == entry || entry.cell != owner)
+        {
+            return false;
+        }
+        timers.remove(timerId);
+        release(entry);
+        return wheel.cancelTimer(timerId);
+    }
+
+    void scheduleRetry(final ActorCell cell, final FrameDecoder d, final int attempt, final long delayNs)
+    {
+        final UnsafeBuffer copy = new UnsafeBuffer(new byte[d.frameLength()]);
+        copy.putBytes(0, d.buffer(), d.offset(), d.frameLength());
+        final long timerId = scheduleTimer(TIMER_RETRY, cell, delayNs, 0);
+        final TimerEntry entry = timers.get(timerId);
+        entry.attempt = attempt;
+        entry.frame = copy;
+    }
+
+    /** {@inheritDoc} */
+    public boolean onTimerExpiry(final TimeUnit timeUnit, final long now, final long timerId)
+    {
+        final TimerEntry entry = timers.remove(timerId);
+        if (null == entry)
+        {
+            return true;
+        }
+        final ActorCell cell = entry.cell;
+        final int kind = entry.kind;
+        final int incarnation = entry.incarnation;
+        final long tag = entry.tag;
+        final int attempt = entry.attempt;
+        final UnsafeBuffer frame = entry.frame;
+        release(entry);
+        switch (kind)
+        {
+            case TIMER_USER:
+                cell.onUserTimer(this, incarnation, timerId, tag);
+                break;
+            case TIMER_CALL_TIMEOUT:
+                cell.onCallTimeout(this, tag);
+                break;
+            case TIMER_RETRY:
+                // The retried call keeps its frame: same message id, same correlation id.
+                deliver(replayDecoder.wrap(frame, 0, frame.capacity()), attempt);
+                break;
+            case TIMER_RESTART:
+                cell.onRestartTimer(this, incarnation);
+                break;
+            default:
+                break;
+        }
+        return true;
+    }
+
+    private int pollTimers()
+    {
+        // A poll handles one tick; keep polling while the wheel catches up with the clock.
+        int expired = 0;
+        while (expired < TIMER_POLL_LIMIT)
+        {
+            final long tickTime = wheel.currentTickTime();
+            expired += wheel.poll(nowNs, this, TIMER_POLL_LIMIT - expired);
+            if (wheel.currentTickTime() == tickTime)
+            {
+                break;
+            }
+        }
+        return expired;
+    }
+
+    private void release(final TimerEntry entry)
+    {
+        entry.cell = null;
+        entry.frame = null;
+        timerPool.addLast(entry);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Calls made by actors on this worker
+    // ---------------------------------------------------------------------------------------------------------
+
+    /** A call an actor is waiting for; pooled. */
+    static final class PendingCall
+    {
+        ReplyHandler handler;
+        long timerId;
+        long timeoutNs;
+    }
+
+    PendingCall acquireCall(final ReplyHandler handler, final long timeoutNs)
+    {
+        PendingCall call = callPool.pollFirst();
+        if (null == call)
+        {
+            call = new PendingCall();
+        }
+        call.handler = handler;
+        call.timeoutNs = timeoutNs;
+        return call;
+    }
+
+    void releaseCall(final PendingCall call)
+    {
+        call.handler = null;
+        callPool.addLast(call);
+    }
+}
