@@ -51,6 +51,8 @@ final class ActorCell implements ActorContext
     private long[] restartTimes;
     private int restartCursor;
     private SendStatus lastSendStatus = SendStatus.ACCEPTED;
+    /** Why the last incarnation failed: written before CHILD_ENDED is sent, read by the supervisor after it. */
+    private Throwable lastFailure;
 
     /** A supervisor's record of one child. */
     private static final class Child
@@ -434,6 +436,7 @@ final class ActorCell implements ActorContext
         {
             return;
         }
+        lastFailure = cause;
         terminate(StopReason.FAILURE);
         state = SUSPENDED;
         stopChildren(w, StopReason.SUPERVISOR);
@@ -455,6 +458,7 @@ final class ActorCell implements ActorContext
         if (spec.restartType() == RestartType.PERMANENT && parentId != 0)
         {
             // A permanent child is restarted even after a normal stop (Erlang/OTP): wait for the supervisor.
+            lastFailure = null;
             terminate(StopReason.NORMAL);
             state = SUSPENDED;
             stopChildren(w, StopReason.SUPERVISOR);
@@ -648,8 +652,9 @@ final class ActorCell implements ActorContext
         final long now = w.nowNs();
         if (!admitRestart(strategy, now))
         {
+            final ActorCell failedChild = system.registry.get(childId);
             fail(w, new SupervisorEscalationException(spec.name(), id, strategy.maxRestarts(),
-                strategy.withinNs(), childId));
+                strategy.withinNs(), childId, failed && failedChild != null ? failedChild.lastFailure : null));
             return;
         }
         switch (strategy.kind())

@@ -19,13 +19,15 @@ public final class SupervisorEscalationException extends RuntimeException
      * @param maxRestarts       its restart limit.
      * @param withinNs          its restart window.
      * @param lastFailedChildId the child whose failure crossed the limit.
+     * @param childFailure      that child's failure (the cause), or null if it stopped normally.
      */
     public SupervisorEscalationException(
         final String supervisorName, final int supervisorId, final int maxRestarts, final long withinNs,
-        final int lastFailedChildId)
+        final int lastFailedChildId, final Throwable childFailure)
     {
         super("supervisor '" + supervisorName + "' (#" + supervisorId + ") exceeded its restart intensity of " +
-            maxRestarts + " restarts within " + withinNs + " ns; last failed child #" + lastFailedChildId);
+            maxRestarts + " restarts within " + withinNs + " ns; last failed child #" + lastFailedChildId,
+            childFailure);
         this.supervisorId = supervisorId;
         this.lastFailedChildId = lastFailedChildId;
     }
