@@ -4,7 +4,6 @@ import io.bitactor.core.FrameDecoder;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.IntHashSet;
-import org.agrona.collections.Long2ObjectHashMap;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -45,7 +44,6 @@ final class ActorCell implements ActorContext
     private int state = NEW;
     private boolean stopRequested;
     private FrameQueue stash;
-    private Long2ObjectHashMap<Worker.PendingCall> pendingCalls;
     private IntHashSet watchers;
     private ArrayList<Child> children;
     private long[] restartTimes;
@@ -256,16 +254,16 @@ final class ActorCell implements ActorContext
 
     private void onReply(final Worker w, final FrameDecoder d)
     {
-        final Worker.PendingCall call = null == pendingCalls ? null : pendingCalls.remove(d.correlationId());
-        if (null == call)
+        final PendingCalls calls = w.calls;
+        final int slot = calls.find(d.correlationId(), this);
+        if (slot < 0)
         {
             counters.increment(Counters.LATE_REPLIES);
             w.counters.increment(Counters.LATE_REPLIES);
             return;
         }
-        w.cancelTimer(call.timerId, this);
-        final ReplyHandler handler = call.handler;
-        w.releaseCall(call);
+        final ReplyHandler handler = calls.handler(slot);
+        calls.release(slot);
         try
         {
             if (d.messageTypeCode() == Worker.REPLY)
@@ -288,16 +286,8 @@ final class ActorCell implements ActorContext
         }
     }
 
-    void onCallTimeout(final Worker w, final long correlationId)
+    void onCallTimeout(final Worker w, final ReplyHandler handler, final long correlationId, final long timeoutNs)
     {
-        final Worker.PendingCall call = null == pendingCalls ? null : pendingCalls.remove(correlationId);
-        if (null == call)
-        {
-            return;
-        }
-        final ReplyHandler handler = call.handler;
-        final long timeoutNs = call.timeoutNs;
-        w.releaseCall(call);
         if (state == RUNNING)
         {
             runInfo(w, () -> handler.onError(this, correlationId, new CallTimeoutException(correlationId, timeoutNs)));
@@ -534,15 +524,6 @@ final class ActorCell implements ActorContext
                 stash.pop();
             }
             stash = null;
-        }
-        if (pendingCalls != null)
-        {
-            pendingCalls.forEach((correlationId, call) ->
-            {
-                w.cancelTimer(call.timerId, this);
-                w.releaseCall(call);
-            });
-            pendingCalls.clear();
         }
         if (watchers != null)
         {
@@ -800,22 +781,17 @@ final class ActorCell implements ActorContext
             lastSendStatus = admitted;
             return 0;
         }
-        final long correlationId = w.nextCorrelationId();
+        // Calls this actor is waiting for: their handlers, deadlines and correlation ids live in the worker's table.
+        final long correlationId = w.calls.register(this, handler, w.nowNs(), timeoutNs);
         final SendStatus status = w.send(Worker.CALL, id, targetId, correlationId, buffer, offset, length,
             w.traceIdHigh, w.traceIdLow, w.spanId, w.traceFlags);
         system.afterSend(target, status, w.counters);
         lastSendStatus = status;
         if (status != SendStatus.ACCEPTED)
         {
+            w.calls.release(w.calls.find(correlationId, this));
             return 0;
         }
-        final Worker.PendingCall call = w.acquireCall(handler, timeoutNs);
-        call.timerId = w.scheduleTimer(Worker.TIMER_CALL_TIMEOUT, this, timeoutNs, correlationId);
-        if (null == pendingCalls)
-        {
-            pendingCalls = new Long2ObjectHashMap<>();
-        }
-        pendingCalls.put(correlationId, call);
         return correlationId;
     }
 

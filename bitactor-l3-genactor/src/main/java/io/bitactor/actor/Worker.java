@@ -48,6 +48,7 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
     final ReplyChannel reply = new ReplyChannel(this);
     final SplittableRandom random;
     final FrameDecoder replayDecoder;
+    final PendingCalls calls;
 
     private final FrameDecoder decoder;
     private final int maxPayloadLength;
@@ -62,10 +63,8 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
     private final DeadlineTimerWheel wheel;
     private final Long2ObjectHashMap<TimerEntry> timers = new Long2ObjectHashMap<>();
     private final ArrayDeque<TimerEntry> timerPool = new ArrayDeque<>();
-    private final ArrayDeque<PendingCall> callPool = new ArrayDeque<>();
     private Mailbox[] mailboxes = new Mailbox[0];
     private long nowNs;
-    private long correlationIds;
     private long spanIds;
     private Thread thread;
 
@@ -93,7 +92,7 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
         this.nowNs = ctx.nanoClock().nanoTime();
         final long tick = Long.highestOneBit(Math.max(1L, ctx.timerTickNs() - 1)) << 1;
         this.wheel = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, nowNs, tick, TICKS_PER_WHEEL);
-        this.correlationIds = ((long)index + 1) << 48;
+        this.calls = new PendingCalls(index, tick, nowNs, 64);
         this.spanIds = random.nextLong();
     }
 
@@ -129,6 +128,10 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
         if (!outbox.isEmpty())
         {
             work += flushOutbox();
+        }
+        if (calls.size() > 0)
+        {
+            work += calls.expire(nowNs, this);
         }
         if (wheel.timerCount() > 0)
         {
@@ -403,11 +406,6 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
             spanId, traceFlags);
     }
 
-    long nextCorrelationId()
-    {
-        return ++correlationIds;
-    }
-
     private long nextSpanId()
     {
         // SplitMix64 over a counter: distinct, well-mixed, never zero in practice (zero is remapped).
@@ -431,9 +429,8 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
     // ---------------------------------------------------------------------------------------------------------
 
     static final int TIMER_USER = 1;
-    static final int TIMER_CALL_TIMEOUT = 2;
-    static final int TIMER_RETRY = 3;
-    static final int TIMER_RESTART = 4;
+    static final int TIMER_RETRY = 2;
+    static final int TIMER_RESTART = 3;
 
     /** A pending timer; pooled. */
     static final class TimerEntry
@@ -506,9 +503,6 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
             case TIMER_USER:
                 cell.onUserTimer(this, incarnation, timerId, tag);
                 break;
-            case TIMER_CALL_TIMEOUT:
-                cell.onCallTimeout(this, tag);
-                break;
             case TIMER_RETRY:
                 // The retried call keeps its frame: same message id, same correlation id.
                 deliver(replayDecoder.wrap(frame, 0, frame.capacity()), attempt);
@@ -543,35 +537,5 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
         entry.cell = null;
         entry.frame = null;
         timerPool.addLast(entry);
-    }
-
-    // ---------------------------------------------------------------------------------------------------------
-    // Calls made by actors on this worker
-    // ---------------------------------------------------------------------------------------------------------
-
-    /** A call an actor is waiting for; pooled. */
-    static final class PendingCall
-    {
-        ReplyHandler handler;
-        long timerId;
-        long timeoutNs;
-    }
-
-    PendingCall acquireCall(final ReplyHandler handler, final long timeoutNs)
-    {
-        PendingCall call = callPool.pollFirst();
-        if (null == call)
-        {
-            call = new PendingCall();
-        }
-        call.handler = handler;
-        call.timeoutNs = timeoutNs;
-        return call;
-    }
-
-    void releaseCall(final PendingCall call)
-    {
-        call.handler = null;
-        callPool.addLast(call);
     }
 }
