@@ -1,24 +1,17 @@
 package io.bitactor.bench;
 
-import io.bitactor.actor.ActorBehavior;
-import io.bitactor.actor.ActorContext;
 import io.bitactor.actor.ActorRef;
 import io.bitactor.actor.ActorSpec;
 import io.bitactor.actor.ActorStats;
 import io.bitactor.actor.ActorSystem;
 import io.bitactor.actor.ActorSystemContext;
 import io.bitactor.actor.CircuitBreakerConfig;
-import io.bitactor.actor.Message;
-import io.bitactor.actor.Reply;
-import io.bitactor.actor.ReplyHandler;
 import io.bitactor.actor.RetryPolicy;
 import io.bitactor.actor.ThreadingMode;
-import org.agrona.DirectBuffer;
-import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
@@ -34,22 +27,22 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * L3 processing: the cost of one complete call between two actors, with every L2 and L3 part on.
+ * L3 processing: the callee's side of a call, with every L2 and L3 part on.
  * <p>
- * <b>One operation</b> = one call, end to end: a client actor's {@code ctx.call} (frame encode, CRC32C, ring
- * lookup, enqueue, call-timeout timer), then for the callee: dequeue, CRC32C verify, hybrid-logical-clock update,
- * lookup by actor id, circuit-breaker check, dispatch to {@code handleCall}, which XORs the 128-byte payload with
- * 0xAA (as the seed does) into the worker's scratch buffer and replies; the reply frame is encoded with CRC32C
- * and routed back through L2 to the caller's shard; the breaker records the outcome and the actor's accounting
- * counters (supervision bookkeeping) are updated; finally the caller's side: dequeue, CRC32C verify, pending-call
- * lookup by correlation id, timer cancel, and the caller's {@code ReplyHandler}, which checks the reply byte for
- * byte and issues the next call. So an operation holds the issue's L3 step and, on top of it, the caller's
- * encode and reply handling: more work than the target names, not less.
+ * <b>One operation</b> = what a worker does for one queued call: dequeue from the shard's MPSC lane, CRC32C verify
+ * of header and 128-byte payload, hybrid-logical-clock update, lookup of the target actor by id, circuit-breaker
+ * check, dispatch to {@code handleCall}, which XORs the payload with 0xAA (the seed's workload) into the worker's
+ * scratch buffer and replies; the reply frame is encoded (id, timestamp, trace fields) with CRC32C, looked up on the
+ * consistent-hash ring and offered to the caller's shard (routed back through L2); then the bookkeeping: breaker
+ * outcome, the actor's accounting counters (accepted, handled), the slot of the call frame given back.
  * <p>
- * <b>Threads.</b> The system runs in invoker mode on the benchmark thread, one worker: no cross-core traffic and
- * no idle spinning is measured, only work. The client keeps {@code window} calls in flight (pipelining, as a
- * real caller with many outstanding requests would). Targets cycle over {@code actors} callee actors, so the
- * id lookup and the breakers are not one cached object.
+ * <b>How.</b> The system runs in invoker mode with two workers, on the benchmark thread only. The callee actors
+ * live on worker 0, the caller actor on worker 1. Before each measured invocation (untimed, {@code Level.Invocation})
+ * worker 1 runs until the caller has taken every reply of the previous batch; each reply makes it issue its next
+ * call, so {@value #BATCH} calls are queued for worker 0. The measured part runs worker 0 alone until it has
+ * handled those {@value #BATCH} calls. So only the callee's work is timed, on one core, with no idle spinning; the
+ * caller's encoding and reply handling are measured by {@link ActorCallBenchmark}. Every reply is checked byte for
+ * byte by the caller, and a run with an error, a corrupt reply or a failed call is rejected at tear-down.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -59,166 +52,82 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Thread)
 public class L3ProcessingBenchmark
 {
-    static final int BATCH = 1024;
-    static final int PAYLOAD_LENGTH = 128;
-    static final long XOR = 0xAAAAAAAAAAAAAAAAL;
+    static final int BATCH = 256;
 
-    /** Callee actors, cycled through. */
+    /** Callee actors the calls cycle over (all on worker 0). */
     @Param({ "1", "1000" })
     public int actors;
 
-    /** Calls the client keeps in flight. */
-    @Param({ "64" })
-    public int window;
-
     private ActorSystem system;
-    private Client client;
-
-    /** The callee: XOR 0xAA over the payload, into the scratch buffer, then reply. */
-    public static final class Echo implements ActorBehavior
-    {
-        /** {@inheritDoc} */
-        public void handleCall(final ActorContext ctx, final Message request, final Reply reply)
-        {
-            final DirectBuffer in = request.buffer();
-            final int offset = request.payloadOffset();
-            final int length = request.payloadLength();
-            final MutableDirectBuffer out = ctx.scratchBuffer();
-            int i = 0;
-            for (; i + 8 <= length; i += 8)
-            {
-                out.putLong(i, in.getLong(offset + i) ^ XOR);
-            }
-            for (; i < length; i++)
-            {
-                out.putByte(i, (byte)(in.getByte(offset + i) ^ 0xAA));
-            }
-            reply.ok(out, 0, length);
-        }
-
-        /** {@inheritDoc} */
-        public void handleCast(final ActorContext ctx, final Message message)
-        {
-        }
-    }
-
-    /** The caller: keeps a window of calls in flight and checks every reply. */
-    public static final class Client implements ActorBehavior, ReplyHandler
-    {
-        final UnsafeBuffer request = new UnsafeBuffer(new byte[PAYLOAD_LENGTH]);
-        final int[] targets;
-        final int window;
-        int next;
-        long completed;
-        long errors;
-        long corrupt;
-
-        Client(final int[] targets, final int window)
-        {
-            this.targets = targets;
-            this.window = window;
-            for (int i = 0; i < PAYLOAD_LENGTH; i++)
-            {
-                request.putByte(i, (byte)(i * 7 + 3));
-            }
-        }
-
-        /** {@inheritDoc} */
-        public void init(final ActorContext ctx)
-        {
-            for (int i = 0; i < window; i++)
-            {
-                issue(ctx);
-            }
-        }
-
-        private void issue(final ActorContext ctx)
-        {
-            final int target = targets[next];
-            next = next + 1 == targets.length ? 0 : next + 1;
-            if (ctx.call(target, request, 0, PAYLOAD_LENGTH, TimeUnit.SECONDS.toNanos(10), this) == 0)
-            {
-                errors++;
-            }
-        }
-
-        /** {@inheritDoc} */
-        public void onReply(final ActorContext ctx, final Message reply)
-        {
-            final DirectBuffer b = reply.buffer();
-            final int offset = reply.payloadOffset();
-            if (reply.payloadLength() != PAYLOAD_LENGTH)
-            {
-                corrupt++;
-            }
-            for (int i = 0; i < PAYLOAD_LENGTH; i += 8)
-            {
-                if ((b.getLong(offset + i) ^ XOR) != request.getLong(i))
-                {
-                    corrupt++;
-                }
-            }
-            completed++;
-            issue(ctx);
-        }
-
-        /** {@inheritDoc} */
-        public void onError(final ActorContext ctx, final long correlationId, final Throwable error)
-        {
-            errors++;
-            issue(ctx);
-        }
-
-        /** {@inheritDoc} */
-        public void handleCall(final ActorContext ctx, final Message request, final Reply reply)
-        {
-            reply.ok(request.buffer(), request.payloadOffset(), 0);
-        }
-
-        /** {@inheritDoc} */
-        public void handleCast(final ActorContext ctx, final Message message)
-        {
-        }
-    }
+    private BenchActors.Client client;
+    private final long[] handled = new long[1];
+    private long expected;
 
     @Setup
     public void setup()
     {
         system = ActorSystem.launch(new ActorSystemContext()
             .threadingMode(ThreadingMode.INVOKER)
-            .workerCount(1)
+            .workerCount(2)
             .shardCount(4)
-            .maxPayloadLength(PAYLOAD_LENGTH));
+            .maxPayloadLength(BenchActors.PAYLOAD_LENGTH));
         final CircuitBreakerConfig breaker = CircuitBreakerConfig.defaults();
         final RetryPolicy retry = RetryPolicy.exponential(3, Duration.ofMillis(1), Duration.ofMillis(10));
         final int[] targets = new int[actors];
-        for (int i = 0; i < actors; i++)
+        for (int found = 0; found < actors; )
         {
-            final ActorRef echo = system.spawn(ActorSpec.of(Echo::new).withName("echo-" + i)
-                .withCircuitBreaker(breaker).withRetry(retry));
-            targets[i] = echo.id();
+            final ActorRef echo = system.spawn(ActorSpec.of(() -> new BenchActors.Echo(handled))
+                .withName("echo").withCircuitBreaker(breaker).withRetry(retry));
+            if (workerOf(echo) == 0)
+            {
+                targets[found++] = echo.id();
+            }
         }
+        client = new BenchActors.Client(targets, BATCH);
+        ActorRef clientRef;
+        do
+        {
+            final BenchActors.Client candidate = client;
+            clientRef = system.spawn(ActorSpec.of(() -> candidate).withName("client"));
+        }
+        while (workerOf(clientRef) != 1);
         system.runUntilIdle();
-        client = new Client(targets, window);
-        system.spawn(ActorSpec.of(() -> client).withName("client"));
-        // The client never idles (each reply issues the next call): run until it has a full round behind it.
-        while (client.completed < window)
+        // Start the caller on worker 1 only: it issues the first batch of calls, queued for worker 0.
+        system.cast(clientRef, "go");
+        while (client.issued < BATCH)
         {
-            system.invoke();
+            system.invoke(1);
         }
+        expected = 0;
+    }
+
+    private int workerOf(final ActorRef ref)
+    {
+        return system.shardOf(ref) % 2;
+    }
+
+    /** Untimed: the caller takes the previous batch's replies and issues the next batch of calls. */
+    @Setup(Level.Invocation)
+    public void refill()
+    {
+        while (client.completed < expected)
+        {
+            system.invoke(1);
+        }
+        expected += BATCH;
     }
 
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    public long call()
+    public long handle()
     {
-        final Client client = this.client;
-        final long target = client.completed + BATCH;
-        while (client.completed < target)
+        final long target = expected;
+        final long[] handled = this.handled;
+        while (handled[0] < target)
         {
-            system.invoke();
+            system.invoke(0);
         }
-        return client.completed;
+        return handled[0];
     }
 
     @TearDown

@@ -17,7 +17,7 @@ import java.util.ArrayList;
  * messages are stashed until the supervisor's RESTART) -> RUNNING ... -> STOPPED (final: removed from the
  * registry; later messages become dead letters).
  */
-final class ActorCell implements ActorContext
+final class ActorCell extends Counters implements ActorContext
 {
     static final int NEW = 0;
     static final int RUNNING = 1;
@@ -35,7 +35,8 @@ final class ActorCell implements ActorContext
     final int depth;
     final Worker worker;
     final CircuitBreaker breaker;
-    final Counters counters = new Counters();
+    /** This cell's own accounting: the cell is its own {@link Counters}, on the same cache lines. */
+    final Counters counters = this;
     int incarnation;
 
     private final RetryPolicy retry;

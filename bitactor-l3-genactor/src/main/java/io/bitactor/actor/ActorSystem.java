@@ -76,7 +76,8 @@ public final class ActorSystem implements AutoCloseable
     private final CompletableFuture<Throwable> terminated = new CompletableFuture<>();
     private final Object closeLock = new Object();
     private final List<AgentRunner> runners = new ArrayList<>();
-    private final AgentInvoker invoker;
+    /** Invoker mode: one invoker per worker, so a caller can drive all of them or one. Null otherwise. */
+    private final AgentInvoker[] invokers;
     private volatile boolean closing;
     private volatile boolean closed;
     private volatile Throwable terminationCause;
@@ -161,16 +162,20 @@ public final class ActorSystem implements AutoCloseable
         switch (ctx.threadingMode())
         {
             case INVOKER:
-                invoker = new AgentInvoker(this::reportError, null, new CompositeAgent(workers));
-                invoker.start();
+                invokers = new AgentInvoker[workers.length];
+                for (int i = 0; i < workers.length; i++)
+                {
+                    invokers[i] = new AgentInvoker(this::reportError, null, workers[i]);
+                    invokers[i].start();
+                }
                 break;
             case SHARED:
-                invoker = null;
+                invokers = null;
                 runners.add(new AgentRunner(ctx.idleStrategySupplier().get(), this::reportError, null,
                     new CompositeAgent(workers)));
                 break;
             default:
-                invoker = null;
+                invokers = null;
                 for (final Worker worker : workers)
                 {
                     runners.add(new AgentRunner(ctx.idleStrategySupplier().get(), this::reportError, null, worker));
@@ -436,11 +441,11 @@ public final class ActorSystem implements AutoCloseable
         final CompletableFuture<byte[]> future = call(target, payload, timeout);
         try
         {
-            if (invoker != null)
+            if (invokers != null)
             {
                 while (!future.isDone())
                 {
-                    if (invoker.invoke() == 0)
+                    if (invoke() == 0)
                     {
                         Thread.onSpinWait();
                     }
@@ -496,11 +501,48 @@ public final class ActorSystem implements AutoCloseable
      */
     public int invoke()
     {
-        if (null == invoker)
+        checkInvoker();
+        int work = 0;
+        for (final AgentInvoker invoker : invokers)
+        {
+            work += invoker.invoke();
+        }
+        return work;
+    }
+
+    /**
+     * Runs one duty cycle of one worker on the calling thread, leaving the others still: tests and benchmarks use
+     * it to interleave workers deterministically. Invoker mode only.
+     *
+     * @param workerIndex the worker, in {@code [0, workerCount)}; shard {@code s} belongs to worker
+     *                    {@code s % workerCount}.
+     * @return the work done.
+     * @throws IllegalStateException if the system is not in {@link ThreadingMode#INVOKER} mode.
+     */
+    public int invoke(final int workerIndex)
+    {
+        checkInvoker();
+        return invokers[workerIndex].invoke();
+    }
+
+    private void checkInvoker()
+    {
+        if (null == invokers)
         {
             throw new IllegalStateException("invoke() needs ThreadingMode.INVOKER, not " + ctx.threadingMode());
         }
-        return invoker.invoke();
+    }
+
+    /**
+     * The shard an actor's messages go to (fixed for the life of the system); its worker is
+     * {@code shard % workerCount}.
+     *
+     * @param actor the actor.
+     * @return the shard id.
+     */
+    public int shardOf(final ActorRef actor)
+    {
+        return router.ring().shardFor(actor.id());
     }
 
     /**
@@ -686,9 +728,12 @@ public final class ActorSystem implements AutoCloseable
             {
                 runner.close();
             }
-            if (invoker != null)
+            if (invokers != null)
             {
-                invoker.close();
+                for (final AgentInvoker invoker : invokers)
+                {
+                    invoker.close();
+                }
             }
             for (final Client c : clients)
             {
@@ -759,9 +804,9 @@ public final class ActorSystem implements AutoCloseable
     /** Waits a little, or drives the workers in invoker mode. */
     private void idle()
     {
-        if (invoker != null)
+        if (invokers != null)
         {
-            if (invoker.invoke() == 0)
+            if (invoke() == 0)
             {
                 Thread.onSpinWait();
             }
@@ -866,7 +911,7 @@ public final class ActorSystem implements AutoCloseable
             terminationCause = cause;
             reportError(new IllegalStateException("escalation reached the root guardian: the system stops", cause));
             terminated.complete(cause);
-            if (invoker == null)
+            if (invokers == null)
             {
                 final Thread closer = new Thread(this::close, "bitactor-shutdown");
                 closer.setDaemon(true);
