@@ -20,13 +20,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -70,10 +74,12 @@ public final class ActorSystem implements AutoCloseable
     private final AtomicLong externalCorrelationIds = new AtomicLong();
     private final AtomicLong closeDeadLetters = new AtomicLong();
     private final AtomicLong closeLateReplies = new AtomicLong();
-    private final ConcurrentHashMap<Long, CompletableFuture<byte[]>> pendingCalls = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, ExternalCall> pendingCalls = new ConcurrentHashMap<>();
+    private final AtomicBoolean sweepScheduled = new AtomicBoolean();
     private final CopyOnWriteArrayList<Client> clients = new CopyOnWriteArrayList<>();
     private final ThreadLocal<Client> client = new ThreadLocal<>();
     private final CompletableFuture<Throwable> terminated = new CompletableFuture<>();
+    private final ScheduledThreadPoolExecutor callTimeouts;
     private final Object closeLock = new Object();
     private final List<AgentRunner> runners = new ArrayList<>();
     /** Invoker mode: one invoker per worker, so a caller can drive all of them or one. Null otherwise. */
@@ -82,6 +88,11 @@ public final class ActorSystem implements AutoCloseable
     private volatile boolean closed;
     private volatile Throwable terminationCause;
     private volatile ShutdownReport shutdownReport;
+
+    /** A call from a plain thread, waiting for its reply. */
+    private record ExternalCall(CompletableFuture<byte[]> future, long deadlineNs, long timeoutNs)
+    {
+    }
 
     /** A plain thread's sending endpoint. */
     private static final class Client
@@ -119,6 +130,13 @@ public final class ActorSystem implements AutoCloseable
         this.nanoClock = ctx.nanoClock();
         this.errorHandler = ctx.errorHandler() != null ? ctx.errorHandler() : Throwable::printStackTrace;
         this.registry = new Registry(ctx.maxActors());
+        this.callTimeouts = new ScheduledThreadPoolExecutor(1, runnable ->
+        {
+            final Thread thread = new Thread(runnable, "bitactor-call-timeouts");
+            thread.setDaemon(true);
+            return thread;
+        });
+        callTimeouts.setRemoveOnCancelPolicy(true);
 
         final MailboxContext mailboxContext = ctx.mailboxContext()
             .errorHandler(this::reportError)
@@ -396,7 +414,7 @@ public final class ActorSystem implements AutoCloseable
             return future;
         }
         final long correlationId = externalCorrelationIds.incrementAndGet();
-        pendingCalls.put(correlationId, future);
+        pendingCalls.put(correlationId, new ExternalCall(future, nanoClock.nanoTime() + timeoutNs, timeoutNs));
         c.wrapper.wrap(payload);
         final SendStatus status = SendStatus.of(c.sender.send(c.endpointId, target.id(),
             io.bitactor.core.MessageType.CALL, correlationId, c.wrapper, 0, payload.length));
@@ -407,15 +425,46 @@ public final class ActorSystem implements AutoCloseable
             future.completeExceptionally(new RejectedException(status, target.id()));
             return future;
         }
-        CompletableFuture.delayedExecutor(timeoutNs, TimeUnit.NANOSECONDS).execute(() ->
-        {
-            if (pendingCalls.remove(correlationId) != null)
-            {
-                future.completeExceptionally(new CallTimeoutException(correlationId, timeoutNs));
-            }
-        });
+        scheduleSweep();
         future.whenComplete((r, t) -> pendingCalls.remove(correlationId));
         return future;
+    }
+
+    /**
+     * Timeouts of plain threads' calls are found by a sweep that runs every timer tick while calls are pending: no
+     * task per call, so a call does not wake the sweeping thread.
+     */
+    private void scheduleSweep()
+    {
+        if (!sweepScheduled.get() && sweepScheduled.compareAndSet(false, true))
+        {
+            try
+            {
+                callTimeouts.schedule(this::sweepTimeouts, ctx.timerTickNs(), TimeUnit.NANOSECONDS);
+            }
+            catch (final RejectedExecutionException ex)
+            {
+                sweepScheduled.set(false);
+            }
+        }
+    }
+
+    private void sweepTimeouts()
+    {
+        final long now = nanoClock.nanoTime();
+        for (final Map.Entry<Long, ExternalCall> entry : pendingCalls.entrySet())
+        {
+            final ExternalCall call = entry.getValue();
+            if (now - call.deadlineNs() >= 0 && pendingCalls.remove(entry.getKey(), call))
+            {
+                call.future().completeExceptionally(new CallTimeoutException(entry.getKey(), call.timeoutNs()));
+            }
+        }
+        sweepScheduled.set(false);
+        if (!pendingCalls.isEmpty())
+        {
+            scheduleSweep();
+        }
     }
 
     /**
@@ -739,6 +788,11 @@ public final class ActorSystem implements AutoCloseable
             {
                 c.sender.close();
             }
+            callTimeouts.shutdownNow();
+            for (final ExternalCall pending : pendingCalls.values())
+            {
+                pending.future().completeExceptionally(new RejectedException(SendStatus.CLOSED, 0));
+            }
             closed = true;
             final ActorStats stats = stats();
             shutdownReport = new ShutdownReport(before - notStopped, notStopped, stats.deadLettered(),
@@ -876,12 +930,13 @@ public final class ActorSystem implements AutoCloseable
 
     void onExternalReply(final Worker worker, final FrameDecoder d)
     {
-        final CompletableFuture<byte[]> future = pendingCalls.remove(d.correlationId());
-        if (null == future)
+        final ExternalCall call = pendingCalls.remove(d.correlationId());
+        if (null == call)
         {
             worker.counters.increment(Counters.LATE_REPLIES);
             return;
         }
+        final CompletableFuture<byte[]> future = call.future();
         if (d.messageTypeCode() == Worker.REPLY)
         {
             future.complete(d.payloadAsBytes());

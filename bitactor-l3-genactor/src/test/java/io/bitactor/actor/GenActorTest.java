@@ -342,6 +342,36 @@ class GenActorTest
     }
 
     @Test
+    void plainThreadCallTimesOutByTheInjectedClockAndTheLateReplyIsCounted()
+    {
+        final ActorRef slow = system.spawn(ActorSpec.of(() -> new ActorBehavior()
+        {
+            DeferredReply kept;
+
+            public void handleCall(final ActorContext ctx, final Message request, final Reply reply)
+            {
+                kept = reply.defer();
+            }
+
+            public void handleCast(final ActorContext ctx, final Message message)
+            {
+                ctx.reply(kept, message.buffer(), message.payloadOffset(), message.payloadLength());
+            }
+        }));
+        final CompletableFuture<byte[]> call = system.call(slow, "q".getBytes(), Duration.ofMillis(10));
+        system.runUntilIdle();
+        systems.clock.advance(5_000_000L);
+        assertThat(call).isNotDone();
+        systems.clock.advance(10_000_000L);
+        // The sweep runs on the system's timeout thread every timer tick: wait for it, bounded.
+        assertThatThrownBy(() -> call.get(5, java.util.concurrent.TimeUnit.SECONDS))
+            .hasCauseInstanceOf(CallTimeoutException.class);
+        system.cast(slow, "late");
+        system.runUntilIdle();
+        assertThat(system.stats().lateReplies()).isEqualTo(1);
+    }
+
+    @Test
     void watcherIsToldWhenTheWatchedActorStops()
     {
         final List<Integer> terminated = new ArrayList<>();
