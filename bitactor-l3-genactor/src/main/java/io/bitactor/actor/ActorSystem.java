@@ -678,6 +678,18 @@ public final class ActorSystem implements AutoCloseable
     }
 
     /**
+     * The ref of a live actor by id (for example an id received in a message payload).
+     *
+     * @param actorId the actor's id.
+     * @return its ref, or null when no live actor has this id.
+     */
+    public ActorRef actorRef(final int actorId)
+    {
+        final ActorCell cell = registry.get(actorId);
+        return cell == null ? null : cell.ref;
+    }
+
+    /**
      * Whether an actor is alive (spawned and not stopped for good).
      *
      * @param actor the actor.
