@@ -1,12 +1,5 @@
 package io.bitactor.core;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -14,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -26,18 +20,76 @@ class FrameTest
     {
     }
 
-    @Provide
-    Arbitrary<Header> headers()
+    /**
+     * Randomized round trips draw from a {@link SplittableRandom} seeded with {@link #SEED}: unconstrained longs and
+     * ints, bytes 0 to {@value #MAX_SEED_LENGTH} long, ranges as stated; the first tries are edge cases, and one draw
+     * in eight of each value later on is an edge case too. A failure names the try and its inputs.
+     */
+    private static final long SEED = 0x5EED_F4A3EL;
+    private static final int MAX_SEED_LENGTH = 255;
+    private static final long[] LONG_EDGES = { 0L, 1L, -1L, Long.MIN_VALUE, Long.MAX_VALUE };
+    private static final int[] INT_EDGES = { 0, 1, -1, Integer.MIN_VALUE, Integer.MAX_VALUE };
+    private static final byte[] BYTE_EDGES = { 0, 1, -1, Byte.MIN_VALUE, Byte.MAX_VALUE };
+
+    private static long anyLong(final SplittableRandom random)
     {
-        return Combinators.combine(
-            Combinators.combine(Arbitraries.longs(), Arbitraries.longs(), Arbitraries.longs(),
-                Arbitraries.integers(), Arbitraries.integers(), Arbitraries.of(MessageType.class))
-                .as((a, b, c, d, e, f) -> new Object[]{ a, b, c, d, e, f }),
-            Combinators.combine(Arbitraries.integers().between(0, 255), Arbitraries.longs(), Arbitraries.longs(),
-                Arbitraries.longs(), Arbitraries.longs(), Arbitraries.integers().between(0, 255))
-                .as((a, b, c, d, e, f) -> new Object[]{ a, b, c, d, e, f }))
-            .as((x, y) -> new Header((long)x[0], (long)x[1], (long)x[2], (int)x[3], (int)x[4], (MessageType)x[5],
-                (int)y[0], (long)y[1], (long)y[2], (long)y[3], (long)y[4], (int)y[5]));
+        return random.nextInt(8) == 0 ? LONG_EDGES[random.nextInt(LONG_EDGES.length)] : random.nextLong();
+    }
+
+    private static int anyInt(final SplittableRandom random)
+    {
+        return random.nextInt(8) == 0 ? INT_EDGES[random.nextInt(INT_EDGES.length)] : random.nextInt();
+    }
+
+    /** Uniform in [min, max], but one draw in eight is an edge case: min, max, or -1, 0, 1 clamped into the range. */
+    private static int intBetween(final SplittableRandom random, final int min, final int max)
+    {
+        if (random.nextInt(8) == 0)
+        {
+            final int pick = random.nextInt(5);
+            final int edge = pick == 0 ? min : pick == 1 ? max : pick - 3;
+            return Math.max(min, Math.min(max, edge));
+        }
+        return random.nextInt(min, max + 1);
+    }
+
+    /** {@code length} random bytes, or (one time in eight) all one edge value. */
+    private static byte[] randomBytes(final SplittableRandom random, final int length)
+    {
+        final byte[] bytes = new byte[length];
+        if (random.nextInt(8) == 0)
+        {
+            Arrays.fill(bytes, BYTE_EDGES[random.nextInt(BYTE_EDGES.length)]);
+        }
+        else
+        {
+            random.nextBytes(bytes);
+        }
+        return bytes;
+    }
+
+    private static Header randomHeader(final SplittableRandom random)
+    {
+        final MessageType[] types = MessageType.values();
+        return new Header(anyLong(random), anyLong(random), anyLong(random), anyInt(random), anyInt(random),
+            types[random.nextInt(types.length)], intBetween(random, 0, 255), anyLong(random), anyLong(random),
+            anyLong(random), anyLong(random), intBetween(random, 0, 255));
+    }
+
+    /** Edge header k: every long LONG_EDGES[k], every int INT_EDGES[k], priority and flags 0 or 255. */
+    private static Header edgeHeader(final int k)
+    {
+        final long l = LONG_EDGES[k];
+        final int n = INT_EDGES[k];
+        final int b = k % 2 == 0 ? 0 : 255;
+        final MessageType[] types = MessageType.values();
+        return new Header(l, l, l, n, n, types[k % types.length], b, l, l, l, l, b);
+    }
+
+    /** Header k of a randomized test: the edge headers first, then random ones. */
+    private static Header header(final SplittableRandom random, final int k)
+    {
+        return k < LONG_EDGES.length ? edgeHeader(k) : randomHeader(random);
     }
 
     private static int encode(final FrameEncoder encoder, final MutableDirectBuffer buffer, final int offset,
@@ -52,75 +104,132 @@ class FrameTest
             .seal();
     }
 
-    private static void assertFields(final FrameDecoder d, final Header h, final byte[] payload)
+    private static void assertFields(final String inputs, final FrameDecoder d, final Header h, final byte[] payload)
     {
-        assertThat(d.messageId()).isEqualTo(h.messageId());
-        assertThat(d.correlationId()).isEqualTo(h.correlationId());
-        assertThat(d.timestamp()).isEqualTo(h.timestamp());
-        assertThat(d.sourceActorId()).isEqualTo(h.source());
-        assertThat(d.targetActorId()).isEqualTo(h.target());
-        assertThat(d.messageType()).isEqualTo(h.type());
-        assertThat(d.priority()).isEqualTo(h.priority());
-        assertThat(d.traceIdHigh()).isEqualTo(h.traceHigh());
-        assertThat(d.traceIdLow()).isEqualTo(h.traceLow());
-        assertThat(d.spanId()).isEqualTo(h.span());
-        assertThat(d.parentSpanId()).isEqualTo(h.parentSpan());
-        assertThat(d.traceFlags()).isEqualTo(h.flags());
-        assertThat(d.payloadLength()).isEqualTo(payload.length);
-        assertThat(d.payloadAsBytes()).isEqualTo(payload);
+        assertThat(d.messageId()).as(inputs + ": messageId").isEqualTo(h.messageId());
+        assertThat(d.correlationId()).as(inputs + ": correlationId").isEqualTo(h.correlationId());
+        assertThat(d.timestamp()).as(inputs + ": timestamp").isEqualTo(h.timestamp());
+        assertThat(d.sourceActorId()).as(inputs + ": sourceActorId").isEqualTo(h.source());
+        assertThat(d.targetActorId()).as(inputs + ": targetActorId").isEqualTo(h.target());
+        assertThat(d.messageType()).as(inputs + ": messageType").isEqualTo(h.type());
+        assertThat(d.priority()).as(inputs + ": priority").isEqualTo(h.priority());
+        assertThat(d.traceIdHigh()).as(inputs + ": traceIdHigh").isEqualTo(h.traceHigh());
+        assertThat(d.traceIdLow()).as(inputs + ": traceIdLow").isEqualTo(h.traceLow());
+        assertThat(d.spanId()).as(inputs + ": spanId").isEqualTo(h.span());
+        assertThat(d.parentSpanId()).as(inputs + ": parentSpanId").isEqualTo(h.parentSpan());
+        assertThat(d.traceFlags()).as(inputs + ": traceFlags").isEqualTo(h.flags());
+        assertThat(d.payloadLength()).as(inputs + ": payloadLength").isEqualTo(payload.length);
+        assertThat(d.payloadAsBytes()).as(inputs + ": payloadAsBytes").isEqualTo(payload);
 
         final int o = d.offset();
-        assertThat(FrameDescriptor.messageId(d.buffer(), o)).isEqualTo(h.messageId());
-        assertThat(FrameDescriptor.correlationId(d.buffer(), o)).isEqualTo(h.correlationId());
-        assertThat(FrameDescriptor.timestamp(d.buffer(), o)).isEqualTo(h.timestamp());
-        assertThat(FrameDescriptor.sourceActorId(d.buffer(), o)).isEqualTo(h.source());
-        assertThat(FrameDescriptor.targetActorId(d.buffer(), o)).isEqualTo(h.target());
-        assertThat(FrameDescriptor.messageTypeCode(d.buffer(), o)).isEqualTo(h.type().code());
-        assertThat(FrameDescriptor.priority(d.buffer(), o)).isEqualTo(h.priority());
-        assertThat(FrameDescriptor.traceIdHigh(d.buffer(), o)).isEqualTo(h.traceHigh());
-        assertThat(FrameDescriptor.traceIdLow(d.buffer(), o)).isEqualTo(h.traceLow());
-        assertThat(FrameDescriptor.spanId(d.buffer(), o)).isEqualTo(h.span());
-        assertThat(FrameDescriptor.parentSpanId(d.buffer(), o)).isEqualTo(h.parentSpan());
-        assertThat(FrameDescriptor.traceFlags(d.buffer(), o)).isEqualTo(h.flags());
-        assertThat(FrameDescriptor.payloadLength(d.buffer(), o)).isEqualTo(payload.length);
+        assertThat(FrameDescriptor.messageId(d.buffer(), o)).as(inputs + ": descriptor messageId")
+            .isEqualTo(h.messageId());
+        assertThat(FrameDescriptor.correlationId(d.buffer(), o)).as(inputs + ": descriptor correlationId")
+            .isEqualTo(h.correlationId());
+        assertThat(FrameDescriptor.timestamp(d.buffer(), o)).as(inputs + ": descriptor timestamp")
+            .isEqualTo(h.timestamp());
+        assertThat(FrameDescriptor.sourceActorId(d.buffer(), o)).as(inputs + ": descriptor sourceActorId")
+            .isEqualTo(h.source());
+        assertThat(FrameDescriptor.targetActorId(d.buffer(), o)).as(inputs + ": descriptor targetActorId")
+            .isEqualTo(h.target());
+        assertThat(FrameDescriptor.messageTypeCode(d.buffer(), o)).as(inputs + ": descriptor messageTypeCode")
+            .isEqualTo(h.type().code());
+        assertThat(FrameDescriptor.priority(d.buffer(), o)).as(inputs + ": descriptor priority")
+            .isEqualTo(h.priority());
+        assertThat(FrameDescriptor.traceIdHigh(d.buffer(), o)).as(inputs + ": descriptor traceIdHigh")
+            .isEqualTo(h.traceHigh());
+        assertThat(FrameDescriptor.traceIdLow(d.buffer(), o)).as(inputs + ": descriptor traceIdLow")
+            .isEqualTo(h.traceLow());
+        assertThat(FrameDescriptor.spanId(d.buffer(), o)).as(inputs + ": descriptor spanId").isEqualTo(h.span());
+        assertThat(FrameDescriptor.parentSpanId(d.buffer(), o)).as(inputs + ": descriptor parentSpanId")
+            .isEqualTo(h.parentSpan());
+        assertThat(FrameDescriptor.traceFlags(d.buffer(), o)).as(inputs + ": descriptor traceFlags")
+            .isEqualTo(h.flags());
+        assertThat(FrameDescriptor.payloadLength(d.buffer(), o)).as(inputs + ": descriptor payloadLength")
+            .isEqualTo(payload.length);
     }
 
-    @Property(tries = 300)
-    void roundTripOnHeapAndDirectBuffersAtAnyOffset(
-        @ForAll("headers") final Header header,
-        @ForAll final byte[] payloadSeed,
-        @ForAll @IntRange(min = 0, max = 128) final int payloadLength,
-        @ForAll @IntRange(min = 1, max = 100) final int offset,
-        @ForAll final boolean direct)
+    @Test
+    void roundTripOnHeapAndDirectBuffersAtAnyOffset()
     {
-        final byte[] payload = Arrays.copyOf(payloadSeed, payloadLength);
+        final SplittableRandom random = new SplittableRandom(SEED);
+        for (int i = 0; i < 300; i++)
+        {
+            // Tries 0 to 15: each combination of payload length 0 or 128, offset 1 or 100, heap or direct buffer,
+            // and an empty or a full-size payload seed.
+            final boolean edge = i < 16;
+            final Header header = header(random, i);
+            final byte[] payloadSeed = edge ?
+                randomBytes(random, (i & 8) == 0 ? 0 : MAX_SEED_LENGTH) :
+                randomBytes(random, intBetween(random, 0, MAX_SEED_LENGTH));
+            final int payloadLength = edge ? ((i & 1) == 0 ? 0 : 128) : intBetween(random, 0, 128);
+            final int offset = edge ? ((i & 2) == 0 ? 1 : 100) : intBetween(random, 1, 100);
+            final boolean direct = edge ? (i & 4) != 0 : random.nextBoolean();
+            final byte[] payload = Arrays.copyOf(payloadSeed, payloadLength);
+            final String inputs = String.format("try %d: header=%s payload=%s offset=%d direct=%b",
+                i, header, Arrays.toString(payload), offset, direct);
+            try
+            {
+                checkRoundTrip(inputs, header, payload, offset, direct);
+            }
+            catch (final RuntimeException e)
+            {
+                throw new AssertionError(inputs + ": threw " + e, e);
+            }
+        }
+    }
+
+    private static void checkRoundTrip(final String inputs, final Header header, final byte[] payload,
+        final int offset, final boolean direct)
+    {
+        final int payloadLength = payload.length;
         final int capacity = offset + FrameDescriptor.alignedFrameLength(payloadLength) + 8;
         final UnsafeBuffer buffer = direct ?
             new UnsafeBuffer(ByteBuffer.allocateDirect(capacity)) : new UnsafeBuffer(new byte[capacity]);
 
         final int length = encode(new FrameEncoder(), buffer, offset, header, payload);
 
-        assertThat(length).isEqualTo(FrameDescriptor.frameLength(payloadLength));
+        assertThat(length).as(inputs + ": frame length").isEqualTo(FrameDescriptor.frameLength(payloadLength));
         final FrameDecoder decoder = new FrameDecoder().wrap(buffer, offset, length);
-        assertThat(decoder.verify()).isEqualTo(FrameVerification.VALID);
+        assertThat(decoder.verify()).as(inputs + ": verify").isEqualTo(FrameVerification.VALID);
         assertThat(decoder.wrap(buffer, offset, FrameDescriptor.alignedFrameLength(payloadLength)).verify())
-            .isEqualTo(FrameVerification.VALID);
-        assertFields(decoder, header, payload);
+            .as(inputs + ": verify the aligned length").isEqualTo(FrameVerification.VALID);
+        assertFields(inputs, decoder, header, payload);
     }
 
-    @Property(tries = 30)
-    void roundTripWithALargerLimit(
-        @ForAll("headers") final Header header, @ForAll @IntRange(min = 129, max = 4096) final int payloadLength)
+    @Test
+    void roundTripWithALargerLimit()
+    {
+        final SplittableRandom random = new SplittableRandom(SEED + 1);
+        for (int i = 0; i < 30; i++)
+        {
+            final Header header = header(random, i);
+            final int payloadLength = i == 0 ? 129 : i == 1 ? 4096 : intBetween(random, 129, 4096);
+            final String inputs = String.format("try %d: header=%s payloadLength=%d", i, header, payloadLength);
+            try
+            {
+                checkRoundTripWithALargerLimit(inputs, header, payloadLength);
+            }
+            catch (final RuntimeException e)
+            {
+                throw new AssertionError(inputs + ": threw " + e, e);
+            }
+        }
+    }
+
+    private static void checkRoundTripWithALargerLimit(final String inputs, final Header header,
+        final int payloadLength)
     {
         final byte[] payload = new byte[payloadLength];
         new Random(payloadLength).nextBytes(payload);
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[FrameDescriptor.alignedFrameLength(payloadLength)]);
         final int length = encode(new FrameEncoder(4096), buffer, 0, header, payload);
         final FrameDecoder decoder = new FrameDecoder(4096).wrap(buffer, 0, length);
-        assertThat(decoder.verify()).isEqualTo(FrameVerification.VALID);
-        assertFields(decoder, header, payload);
+        assertThat(decoder.verify()).as(inputs + ": verify").isEqualTo(FrameVerification.VALID);
+        assertFields(inputs, decoder, header, payload);
         assertThat(new FrameDecoder().wrap(buffer, 0, length).verify())
-            .as("a decoder with the default limit refuses it").isEqualTo(FrameVerification.PAYLOAD_TOO_LARGE);
+            .as(inputs + ": a decoder with the default limit refuses it")
+            .isEqualTo(FrameVerification.PAYLOAD_TOO_LARGE);
     }
 
     @Test
