@@ -22,11 +22,12 @@ public final class ActorSpec
     private final SupervisorStrategy supervisorStrategy;
     private final CircuitBreakerConfig circuitBreaker;
     private final RetryPolicy retryPolicy;
+    private final CircuitBreaker.StateListener breakerListener;
 
     private ActorSpec(
         final Supplier<? extends ActorBehavior> factory, final String name, final RestartType restartType,
         final SupervisorStrategy supervisorStrategy, final CircuitBreakerConfig circuitBreaker,
-        final RetryPolicy retryPolicy)
+        final RetryPolicy retryPolicy, final CircuitBreaker.StateListener breakerListener)
     {
         this.factory = factory;
         this.name = name;
@@ -34,6 +35,7 @@ public final class ActorSpec
         this.supervisorStrategy = supervisorStrategy;
         this.circuitBreaker = circuitBreaker;
         this.retryPolicy = retryPolicy;
+        this.breakerListener = breakerListener;
     }
 
     /**
@@ -46,7 +48,7 @@ public final class ActorSpec
     public static ActorSpec of(final Supplier<? extends ActorBehavior> factory)
     {
         return new ActorSpec(Objects.requireNonNull(factory, "factory"), "actor", RestartType.PERMANENT,
-            SupervisorStrategy.oneForOne(), null, RetryPolicy.none());
+            SupervisorStrategy.oneForOne(), null, RetryPolicy.none(), null);
     }
 
     /**
@@ -58,7 +60,7 @@ public final class ActorSpec
     public ActorSpec withName(final String name)
     {
         return new ActorSpec(factory, Objects.requireNonNull(name, "name"), restartType, supervisorStrategy,
-            circuitBreaker, retryPolicy);
+            circuitBreaker, retryPolicy, breakerListener);
     }
 
     /**
@@ -70,7 +72,7 @@ public final class ActorSpec
     public ActorSpec withRestart(final RestartType restartType)
     {
         return new ActorSpec(factory, name, Objects.requireNonNull(restartType, "restartType"), supervisorStrategy,
-            circuitBreaker, retryPolicy);
+            circuitBreaker, retryPolicy, breakerListener);
     }
 
     /**
@@ -82,7 +84,7 @@ public final class ActorSpec
     public ActorSpec withSupervisorStrategy(final SupervisorStrategy strategy)
     {
         return new ActorSpec(factory, name, restartType, Objects.requireNonNull(strategy, "strategy"),
-            circuitBreaker, retryPolicy);
+            circuitBreaker, retryPolicy, breakerListener);
     }
 
     /**
@@ -93,7 +95,21 @@ public final class ActorSpec
      */
     public ActorSpec withCircuitBreaker(final CircuitBreakerConfig config)
     {
-        return new ActorSpec(factory, name, restartType, supervisorStrategy, config, retryPolicy);
+        return new ActorSpec(factory, name, restartType, supervisorStrategy, config, retryPolicy, breakerListener);
+    }
+
+    /**
+     * A copy with a circuit breaker of its own and a listener of its state changes (called on the thread that
+     * causes the change: a sender for OPEN to HALF_OPEN, the actor's worker otherwise; it must not block).
+     *
+     * @param config   the breaker configuration.
+     * @param listener told of every transition.
+     * @return the copy.
+     */
+    public ActorSpec withCircuitBreaker(final CircuitBreakerConfig config, final CircuitBreaker.StateListener listener)
+    {
+        return new ActorSpec(factory, name, restartType, supervisorStrategy, Objects.requireNonNull(config, "config"),
+            retryPolicy, Objects.requireNonNull(listener, "listener"));
     }
 
     /**
@@ -105,7 +121,7 @@ public final class ActorSpec
     public ActorSpec withRetry(final RetryPolicy policy)
     {
         return new ActorSpec(factory, name, restartType, supervisorStrategy, circuitBreaker,
-            Objects.requireNonNull(policy, "policy"));
+            Objects.requireNonNull(policy, "policy"), breakerListener);
     }
 
     /**
@@ -156,6 +172,16 @@ public final class ActorSpec
     public CircuitBreakerConfig circuitBreaker()
     {
         return circuitBreaker;
+    }
+
+    /**
+     * The listener of the actor's own circuit breaker.
+     *
+     * @return the listener, or null for none.
+     */
+    public CircuitBreaker.StateListener circuitBreakerListener()
+    {
+        return breakerListener;
     }
 
     /**

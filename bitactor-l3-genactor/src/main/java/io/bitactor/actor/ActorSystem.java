@@ -280,7 +280,7 @@ public final class ActorSystem implements AutoCloseable
     {
         final int shard = router.ring().shardFor(id);
         final CircuitBreaker breaker = spec.circuitBreaker() != null ?
-            new CircuitBreaker(spec.name() + "#" + id, spec.circuitBreaker()) :
+            new CircuitBreaker(spec.name() + "#" + id, spec.circuitBreaker(), spec.circuitBreakerListener()) :
             shardBreakers == null ? null : shardBreakers[shard];
         return new ActorCell(this, id, spec, parentId, depth, workers[shard % workers.length], breaker);
     }

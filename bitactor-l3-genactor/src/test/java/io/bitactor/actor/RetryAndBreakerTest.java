@@ -138,7 +138,7 @@ class RetryAndBreakerTest
                     throw new IllegalStateException("down");
                 }
             }
-        }).withCircuitBreaker(config));
+        }).withCircuitBreaker(config, (b, from, to, nowNs) -> transitions.add(from + "->" + to)));
         system.runUntilIdle();
         final CircuitBreaker breaker = system.circuitBreaker(guarded);
         assertThat(breaker).isNotNull();
@@ -167,6 +167,8 @@ class RetryAndBreakerTest
         system.runUntilIdle();
         assertThat(trial.join()).asString().isEqualTo("up");
         assertThat(breaker.state()).isEqualTo(CircuitBreaker.State.CLOSED);
+        assertThat(transitions).containsExactly("CLOSED->OPEN", "OPEN->HALF_OPEN", "HALF_OPEN->CLOSED");
+        assertThat(breaker.openedCount()).isEqualTo(1);
         assertThat(system.cast(guarded, "x")).isEqualTo(SendStatus.ACCEPTED);
         system.runUntilIdle();
         assertThat(system.stats().unaccounted()).isZero();
