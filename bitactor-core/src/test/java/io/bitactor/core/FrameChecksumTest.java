@@ -38,8 +38,8 @@ class FrameChecksumTest
         final int edgeTries = LENGTH_EDGES.length * OFFSET_EDGES.length;
         for (int i = 0; i < TRIES; i++)
         {
-            final int length = i < edgeTries ? LENGTH_EDGES[i / OFFSET_EDGES.length] : intBetween(random, 0, 1000);
-            final int offset = i < edgeTries ? OFFSET_EDGES[i % OFFSET_EDGES.length] : intBetween(random, 0, 40);
+            final int length = i < edgeTries ? LENGTH_EDGES[i / OFFSET_EDGES.length] : RandomInputs.intBetween(random, 0, 1000);
+            final int offset = i < edgeTries ? OFFSET_EDGES[i % OFFSET_EDGES.length] : RandomInputs.intBetween(random, 0, 40);
             final String inputs = String.format("try %d: length=%d offset=%d", i, length, offset);
             try
             {
@@ -81,17 +81,5 @@ class FrameChecksumTest
         }
         assertThat(checksum.compute(new UnsafeBuffer(BufferUtil.address(direct), bytes.length), offset, length))
             .as(inputs + ": a raw address").isEqualTo(expected);
-    }
-
-    /** Uniform in [min, max], but one draw in eight is an edge case: min, max, or -1, 0, 1 clamped into the range. */
-    private static int intBetween(final SplittableRandom random, final int min, final int max)
-    {
-        if (random.nextInt(8) == 0)
-        {
-            final int pick = random.nextInt(5);
-            final int edge = pick == 0 ? min : pick == 1 ? max : pick - 3;
-            return Math.max(min, Math.min(max, edge));
-        }
-        return random.nextInt(min, max + 1);
     }
 }

@@ -41,17 +41,6 @@ class FrameTest
         return random.nextInt(8) == 0 ? INT_EDGES[random.nextInt(INT_EDGES.length)] : random.nextInt();
     }
 
-    /** Uniform in [min, max], but one draw in eight is an edge case: min, max, or -1, 0, 1 clamped into the range. */
-    private static int intBetween(final SplittableRandom random, final int min, final int max)
-    {
-        if (random.nextInt(8) == 0)
-        {
-            final int pick = random.nextInt(5);
-            final int edge = pick == 0 ? min : pick == 1 ? max : pick - 3;
-            return Math.max(min, Math.min(max, edge));
-        }
-        return random.nextInt(min, max + 1);
-    }
 
     /** {@code length} random bytes, or (one time in eight) all one edge value. */
     private static byte[] randomBytes(final SplittableRandom random, final int length)
@@ -72,8 +61,8 @@ class FrameTest
     {
         final MessageType[] types = MessageType.values();
         return new Header(anyLong(random), anyLong(random), anyLong(random), anyInt(random), anyInt(random),
-            types[random.nextInt(types.length)], intBetween(random, 0, 255), anyLong(random), anyLong(random),
-            anyLong(random), anyLong(random), intBetween(random, 0, 255));
+            types[random.nextInt(types.length)], RandomInputs.intBetween(random, 0, 255), anyLong(random), anyLong(random),
+            anyLong(random), anyLong(random), RandomInputs.intBetween(random, 0, 255));
     }
 
     /** Edge header k: every long LONG_EDGES[k], every int INT_EDGES[k], priority and flags 0 or 255. */
@@ -161,9 +150,9 @@ class FrameTest
             final Header header = header(random, i);
             final byte[] payloadSeed = edge ?
                 randomBytes(random, (i & 8) == 0 ? 0 : MAX_SEED_LENGTH) :
-                randomBytes(random, intBetween(random, 0, MAX_SEED_LENGTH));
-            final int payloadLength = edge ? ((i & 1) == 0 ? 0 : 128) : intBetween(random, 0, 128);
-            final int offset = edge ? ((i & 2) == 0 ? 1 : 100) : intBetween(random, 1, 100);
+                randomBytes(random, RandomInputs.intBetween(random, 0, MAX_SEED_LENGTH));
+            final int payloadLength = edge ? ((i & 1) == 0 ? 0 : 128) : RandomInputs.intBetween(random, 0, 128);
+            final int offset = edge ? ((i & 2) == 0 ? 1 : 100) : RandomInputs.intBetween(random, 1, 100);
             final boolean direct = edge ? (i & 4) != 0 : random.nextBoolean();
             final byte[] payload = Arrays.copyOf(payloadSeed, payloadLength);
             final String inputs = String.format("try %d: header=%s payload=%s offset=%d direct=%b",
@@ -204,7 +193,7 @@ class FrameTest
         for (int i = 0; i < 30; i++)
         {
             final Header header = header(random, i);
-            final int payloadLength = i == 0 ? 129 : i == 1 ? 4096 : intBetween(random, 129, 4096);
+            final int payloadLength = i == 0 ? 129 : i == 1 ? 4096 : RandomInputs.intBetween(random, 129, 4096);
             final String inputs = String.format("try %d: header=%s payloadLength=%d", i, header, payloadLength);
             try
             {

@@ -115,12 +115,12 @@ class HybridLogicalClockTest
             }
             else
             {
-                skews = new int[intBetween(random, 3, 60)];
+                skews = new int[RandomInputs.intBetween(random, 3, 60)];
                 for (int k = 0; k < skews.length; k++)
                 {
-                    skews[k] = intBetween(random, -5_000, 5_000);
+                    skews[k] = RandomInputs.intBetween(random, -5_000, 5_000);
                 }
-                start = intBetween(random, 0, 2);
+                start = RandomInputs.intBetween(random, 0, 2);
             }
             final String inputs = String.format("try %d: start=%d skews=%s", i, start, Arrays.toString(skews));
             try
@@ -155,17 +155,5 @@ class HybridLogicalClockTest
             previous = received;
             node = receiver;
         }
-    }
-
-    /** Uniform in [min, max], but one draw in eight is an edge case: min, max, or -1, 0, 1 clamped into the range. */
-    private static int intBetween(final SplittableRandom random, final int min, final int max)
-    {
-        if (random.nextInt(8) == 0)
-        {
-            final int pick = random.nextInt(5);
-            final int edge = pick == 0 ? min : pick == 1 ? max : pick - 3;
-            return Math.max(min, Math.min(max, edge));
-        }
-        return random.nextInt(min, max + 1);
     }
 }

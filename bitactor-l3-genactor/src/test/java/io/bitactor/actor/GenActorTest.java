@@ -1,6 +1,5 @@
 package io.bitactor.actor;
 
-import org.agrona.DirectBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -138,21 +137,7 @@ class GenActorTest
     @Test
     void deferredReplyIsAnsweredLaterFromAnotherCallback()
     {
-        final ActorRef deferring = system.spawn(ActorSpec.of(() -> new ActorBehavior()
-        {
-            private DeferredReply kept;
-
-            public void handleCall(final ActorContext ctx, final Message request, final Reply reply)
-            {
-                kept = reply.defer();
-            }
-
-            public void handleCast(final ActorContext ctx, final Message message)
-            {
-                final DirectBuffer b = message.buffer();
-                ctx.reply(kept, b, message.payloadOffset(), message.payloadLength());
-            }
-        }));
+        final ActorRef deferring = system.spawn(ActorSpec.of(Deferring::new));
         final CompletableFuture<byte[]> future = system.call(deferring, "q".getBytes(), TIMEOUT);
         system.runUntilIdle();
         assertThat(future).isNotDone();
@@ -294,20 +279,7 @@ class GenActorTest
     void unansweredActorCallTimesOutAndTheLateReplyIsCounted()
     {
         final List<Throwable> errors = new ArrayList<>();
-        final ActorRef slow = system.spawn(ActorSpec.of(() -> new ActorBehavior()
-        {
-            DeferredReply kept;
-
-            public void handleCall(final ActorContext ctx, final Message request, final Reply reply)
-            {
-                kept = reply.defer();
-            }
-
-            public void handleCast(final ActorContext ctx, final Message message)
-            {
-                ctx.reply(kept, message.buffer(), message.payloadOffset(), message.payloadLength());
-            }
-        }));
+        final ActorRef slow = system.spawn(ActorSpec.of(Deferring::new));
         final ActorRef caller = system.spawn(ActorSpec.of(() -> new ActorBehavior()
         {
             public void handleCall(final ActorContext ctx, final Message request, final Reply reply)
@@ -344,20 +316,7 @@ class GenActorTest
     @Test
     void plainThreadCallTimesOutByTheInjectedClockAndTheLateReplyIsCounted()
     {
-        final ActorRef slow = system.spawn(ActorSpec.of(() -> new ActorBehavior()
-        {
-            DeferredReply kept;
-
-            public void handleCall(final ActorContext ctx, final Message request, final Reply reply)
-            {
-                kept = reply.defer();
-            }
-
-            public void handleCast(final ActorContext ctx, final Message message)
-            {
-                ctx.reply(kept, message.buffer(), message.payloadOffset(), message.payloadLength());
-            }
-        }));
+        final ActorRef slow = system.spawn(ActorSpec.of(Deferring::new));
         final CompletableFuture<byte[]> call = system.call(slow, "q".getBytes(), Duration.ofMillis(10));
         system.runUntilIdle();
         systems.clock.advance(5_000_000L);
@@ -472,6 +431,22 @@ class GenActorTest
         assertThat(stats.handled()).isEqualTo(1);
         assertThat(stats.deadLettered()).isEqualTo(6);
         assertThat(stats.unaccounted()).isZero();
+    }
+
+    /** Keeps each call open; the next cast's payload answers it. */
+    static final class Deferring implements ActorBehavior
+    {
+        private DeferredReply kept;
+
+        public void handleCall(final ActorContext ctx, final Message request, final Reply reply)
+        {
+            kept = reply.defer();
+        }
+
+        public void handleCast(final ActorContext ctx, final Message message)
+        {
+            ctx.reply(kept, message.buffer(), message.payloadOffset(), message.payloadLength());
+        }
     }
 
     static class Recorder implements ActorBehavior
