@@ -1,5 +1,6 @@
 package io.bitactor.bench;
 
+import io.bitactor.mailbox.BatchingIdleStrategy;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -15,15 +16,18 @@ final class BenchConsumer
     }
 
     /**
-     * The idle strategy for a benchmark parameter value.
+     * The consumer's idle strategy for a benchmark parameter value: always {@link BatchingIdleStrategy} (a short
+     * pause after a pass that found less than a batch, so that the consumer does not take each frame's cache lines
+     * from the producer one at a time), over the named strategy for passes that found nothing.
      *
-     * @param name {@code spin} for a busy spin; anything else for Agrona's backoff as an L3 worker uses it
-     *             (spin, then yield, then park 1 to 100 us).
+     * @param name {@code spin} for a busy spin when idle; anything else for Agrona's backoff as an L3 worker uses
+     *             it (spin, then yield, then park 1 to 100 us).
      * @return a new strategy, for one thread.
      */
     static IdleStrategy idleStrategy(final String name)
     {
-        return "spin".equals(name) ? new BusySpinIdleStrategy() : new BackoffIdleStrategy(10, 10, 1_000, 100_000);
+        return new BatchingIdleStrategy("spin".equals(name) ? new BusySpinIdleStrategy() :
+            new BackoffIdleStrategy(10, 10, 1_000, 100_000));
     }
 
     /**

@@ -38,8 +38,11 @@ import java.util.concurrent.TimeUnit;
  * Targets cycle over {@code actors} ids so the ring lookup is not a single cached answer.
  * <p>
  * <b>Draining.</b> A dedicated consumer thread, started in setup, drains every mailbox in batches of 256 for the
- * whole trial, reading each frame's target id and giving its slot back, as an L3 worker would before dispatch;
- * when a pass finds nothing it idles with the strategy named by {@link #consumerIdle}.
+ * whole trial, reading each frame's target id and giving its slot back, as an L3 worker would before dispatch.
+ * It idles with {@link io.bitactor.mailbox.BatchingIdleStrategy}: after a pass that found less than a batch it
+ * pauses briefly (128 spin-wait hints), so that it does not take each frame's cache lines from the producer one
+ * at a time; when a pass finds nothing it idles with the strategy named by {@link #consumerIdle}. The floor
+ * benchmark's consumer idles the same way.
  * This is fair because the producer cannot run ahead into an empty queue for ever: once a lane or the sender's
  * slots are full, {@code send} answers backpressure and the benchmark retries until it is accepted, so the time
  * per operation is the sustained rate at which the layer accepts <em>and</em> frees messages. On this 2-core
