@@ -42,7 +42,9 @@ public final class ActorSystemContext
     private long shutdownTimeoutNs = ActorSystemConfiguration.longProperty(
         ActorSystemConfiguration.SHUTDOWN_TIMEOUT_NS_PROP_NAME, ActorSystemConfiguration.SHUTDOWN_TIMEOUT_NS_DEFAULT);
     private ThreadingMode threadingMode = ActorSystemConfiguration.threadingMode();
-    private Supplier<IdleStrategy> idleStrategySupplier = () -> new BackoffIdleStrategy(1, 10, 1_000, 100_000);
+    // 100 spins and 100 yields before parking: a worker that parked at once made every cross-worker hop pay a
+    // wake-up (Savina ping-pong: 1,000 ms per run with (1, 10, ...), 254 ms with these; see docs/BENCHMARKS.md).
+    private Supplier<IdleStrategy> idleStrategySupplier = () -> new BackoffIdleStrategy(100, 100, 1_000, 100_000);
     private ErrorHandler errorHandler = null;
     private NanoClock nanoClock = SystemNanoClock.INSTANCE;
     private EpochClock epochClock = null;
