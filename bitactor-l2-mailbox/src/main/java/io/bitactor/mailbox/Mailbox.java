@@ -106,7 +106,8 @@ public final class Mailbox
         final UnsafeBuffer fenceStates = new UnsafeBuffer(new byte[2 * FrameSlot.STATE_LENGTH]);
         this.laneFence = new FrameSlot(fenceStates, 0, FrameSlot.KIND_FENCE, false, fenceStates, 0);
         this.controlFence = new FrameSlot(fenceStates, 0, FrameSlot.KIND_FENCE, true, fenceStates, 1);
-        this.held = new FrameSlot[Math.max(16, lane.capacity())];
+        // At least a batch: a drain that finds a handover only after taking a batch may have to park all of it.
+        this.held = new FrameSlot[Math.max(BATCH_LENGTH, lane.capacity())];
     }
 
     private long get(final int index)
@@ -223,24 +224,21 @@ public final class Mailbox
         final MessagePassingQueue<FrameSlot> queue,
         final MessagePassingQueue<FrameSlot> priorityQueue,
         final FrameHandler handler,
-        final Handover h,
+        final Handover handoverAtStart,
         final int limit)
     {
         final FrameSlot[] batch = priorityQueue == null ? this.controlBatch : this.batch;
+        Handover h = handoverAtStart;
         int count = 0;
         int delivered = 0;
         while (count < limit)
         {
-            int max = Math.min(batch.length, limit - count);
-            if (h != null)
+            // Never take more than the hold buffer can park: the rest stays queued (senders see backpressure),
+            // nothing is dropped. Checked even without a handover: one may turn up after the batch is taken.
+            final int max = Math.min(Math.min(batch.length, limit - count), held.length - (int)get(HELD_COUNT));
+            if (max == 0)
             {
-                // Never take more than the hold buffer can park: the rest stays queued (senders see
-                // backpressure), nothing is dropped.
-                max = Math.min(max, held.length - (int)get(HELD_COUNT));
-                if (max == 0)
-                {
-                    break;
-                }
+                break;
             }
 
             // Phase 1: take a batch. relaxedPoll(), not poll(): an empty poll() reads the producers' index line,
@@ -258,6 +256,20 @@ public final class Mailbox
             if (n == 0)
             {
                 break;
+            }
+            if (null == h)
+            {
+                // The handover read at the start of the drain may be stale: the router may have installed one
+                // since (or replaced the one this drain just cleared). A frame routed by the new ring was offered
+                // after the router installed its handover here (install, then publish the ring; the sender reads
+                // the ring, then offers), so having polled it, this acquire load sees that handover. Without
+                // this check such a frame of a moved actor could overtake the actor's older frames still queued
+                // in its previous shard (seen on JDK 25 as rare CausalRingChangeTest violations).
+                h = (Handover)HANDOVER.getAcquire(this);
+                if (h != null)
+                {
+                    h.snapshot(passedSnapshot(h));
+                }
             }
 
             // Phase 2: read every frame's first line before handling any. The loads are independent, so their
