@@ -40,10 +40,11 @@ import java.util.concurrent.TimeUnit;
 public class SavinaBenchmark
 {
     /**
-     * The runtime: {@code bitactor}, {@code pekko} (throughput 5), {@code pekko-tuned} (throughput 100), or {@code raw}
+     * The runtime: {@code bitactor} (actors placed by id hash), {@code bitactor-colocated} (the ping-pong pair and the
+     * ring on one worker), {@code pekko} (throughput 5), {@code pekko-tuned} (throughput 100), or {@code raw}
      * (pass {@code -p runtime=raw -p workload=PING_PONG,COUNTING,SHARDED}: the floor has no ring or fork-join).
      */
-    @Param({ "bitactor", "pekko", "pekko-tuned" })
+    @Param({ "bitactor", "bitactor-colocated", "pekko", "pekko-tuned" })
     public String runtime;
 
     /** The workload. */
@@ -66,7 +67,8 @@ public class SavinaBenchmark
     {
         return switch (runtime)
         {
-            case "bitactor" -> new BitActorSavina();
+            case "bitactor" -> new BitActorSavina(false);
+            case "bitactor-colocated" -> new BitActorSavina(true);
             case "pekko" -> new PekkoSavina(5);
             case "pekko-tuned" -> new PekkoSavina(100);
             case "raw" -> new RawQueueSavina();

@@ -300,6 +300,18 @@ public final class Mailbox
                 batch[i] = null;
                 if (s.kind == FrameSlot.KIND_FENCE)
                 {
+                    // A frame held here for an earlier ring change must not stay behind this shard's fence: once
+                    // the fence is passed, a later owner of that actor releases the actor's newer frames. The
+                    // router offers this fence only after the earlier handover completed, so with a fresh look at
+                    // the current handover every such frame is releasable now; frames held for the current change
+                    // (actors moved here from a shard that has not passed yet) stay held.
+                    final Handover latest = (Handover)HANDOVER.getAcquire(this);
+                    if (latest != null)
+                    {
+                        latest.snapshot(passedSnapshot(latest));
+                        h = latest;
+                        delivered += releaseHeld(handler, latest);
+                    }
                     onFence(s);
                 }
                 else if (h != null && mustHold(s, h))

@@ -71,9 +71,14 @@ class CausalRingChangeTest
     @Test
     void theCheckFailsWhenNewShardsDoNotHoldMovedActors() throws InterruptedException
     {
-        final StressHarness.Result result = runWithRingChanges(context().holdMovedActors(false));
-
-        System.out.println("[CausalRingChangeTest without hold] " + result);
+        // Without holds a reordering needs a moved actor's new frame to be drained before its old one: that happens
+        // in almost every run, but not in every one, so up to 5 runs are made; one detected reordering is the point.
+        StressHarness.Result result = null;
+        for (int run = 0; run < 5 && (result == null || result.violations() == 0); run++)
+        {
+            result = runWithRingChanges(context().holdMovedActors(false));
+            System.out.println("[CausalRingChangeTest without hold] run " + run + ": " + result);
+        }
         assertThat(result.ringChanges()).isGreaterThanOrEqualTo(20);
         assertThat(result.violations()).as("reorderings detected without the handover").isPositive();
     }

@@ -252,12 +252,7 @@ public final class ActorSystem implements AutoCloseable
         {
             throw new IllegalStateException("actor system is closed");
         }
-        final int id = nextId.getAndIncrement();
-        if (id >= registry.maxActors())
-        {
-            nextId.decrementAndGet();
-            throw new IllegalStateException("out of actor ids: maxActors is " + registry.maxActors());
-        }
+        final int id = nextId(spec.colocatedWith() == 0 ? -1 : router.ring().shardFor(spec.colocatedWith()));
         final int parentId = parent == null ? ROOT_ID : parent.id;
         final ActorCell cell = newCell(id, spec, parentId, parent == null ? 1 : parent.depth + 1);
         // Stored before START is sent: the lane's release/acquire publishes the cell to its worker.
@@ -274,6 +269,27 @@ public final class ActorSystem implements AutoCloseable
             sendSystem(id, SystemCommand.START, id, 0);
         }
         return cell.ref;
+    }
+
+    /**
+     * The next actor id; with a wanted shard, the next id the ring places there (ids passed over stay unused).
+     */
+    private int nextId(final int wantedShard)
+    {
+        final int limit = wantedShard < 0 ? 1 : 64 * Math.max(1, ctx.shardCount());
+        for (int attempt = 0; attempt < limit; attempt++)
+        {
+            final int id = nextId.getAndIncrement();
+            if (id >= registry.maxActors())
+            {
+                throw new IllegalStateException("out of actor ids: maxActors is " + registry.maxActors());
+            }
+            if (wantedShard < 0 || router.ring().shardFor(id) == wantedShard)
+            {
+                return id;
+            }
+        }
+        throw new IllegalStateException("no actor id maps to shard " + wantedShard + " within " + limit + " ids");
     }
 
     private ActorCell newCell(final int id, final ActorSpec spec, final int parentId, final int depth)

@@ -147,6 +147,20 @@ class GenActorTest
     }
 
     @Test
+    void colocatedActorsShareAShardAndAWorker()
+    {
+        final ActorRef first = system.spawn(ActorSpec.of(KeyValueStore::new));
+        for (int i = 0; i < 20; i++)
+        {
+            final ActorRef next = system.spawn(ActorSpec.of(KeyValueStore::new).withColocation(first));
+            assertThat(system.shardOf(next)).isEqualTo(system.shardOf(first));
+        }
+        final ActorRef near = system.spawn(ActorSpec.of(KeyValueStore::new).withColocation(first));
+        system.cast(near, "put a b");
+        assertThat(call(near, "get a")).isEqualTo("b");
+    }
+
+    @Test
     void badInputGetsAStatusAndLosesNothing()
     {
         final ActorRef kv = system.spawn(ActorSpec.of(KeyValueStore::new));

@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The Savina workloads on BitActor: a system with its defaults (2 workers on dedicated threads, default idle
@@ -31,9 +30,26 @@ public final class BitActorSavina implements SavinaRuntime
 {
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
+    private final boolean colocate;
     private ActorSystem system;
     private Workload workload;
     private Runnable body;
+
+    /**
+     * A BitActor runtime.
+     *
+     * @param colocate place the actors of the latency-bound workloads (ping-pong, thread ring) on one worker with
+     *                 {@link ActorSpec#withColocation(ActorRef)}; otherwise every actor is placed by id hash.
+     */
+    public BitActorSavina(final boolean colocate)
+    {
+        this.colocate = colocate;
+    }
+
+    private ActorSpec near(final ActorSpec spec, final ActorRef peer)
+    {
+        return colocate && peer != null ? spec.withColocation(peer) : spec;
+    }
 
     @Override
     public void prepare(final Workload workload)
@@ -90,7 +106,7 @@ public final class BitActorSavina implements SavinaRuntime
                 ctx.cast(message.sourceActorId(), message.buffer(), message.payloadOffset(), 8);
             }
         }).withName("pong"));
-        final ActorRef ping = system.spawn(ActorSpec.of(() -> new Caster()
+        final ActorRef ping = system.spawn(near(ActorSpec.of(() -> new Caster()
         {
             public void handleCast(final ActorContext ctx, final Message message)
             {
@@ -108,11 +124,11 @@ public final class BitActorSavina implements SavinaRuntime
                 out.putLong(0, n + 1, ORDER);
                 send(ctx, pong.id(), out);
             }
-        }).withName("ping"));
+        }).withName("ping"), pong));
         body = () ->
         {
             castLong(ping, 0);
-            awaitUnchecked(done, "ping-pong");
+            SavinaRuntime.await(done, "ping-pong");
             SavinaRuntime.check("pongs received", Workload.PING_PONGS, pongs[0]);
         };
     }
@@ -153,7 +169,7 @@ public final class BitActorSavina implements SavinaRuntime
         for (int i = 0; i < ring.length; i++)
         {
             final int index = i;
-            ring[i] = system.spawn(ActorSpec.of(() -> new Caster()
+            ring[i] = system.spawn(near(ActorSpec.of(() -> new Caster()
             {
                 public void handleCast(final ActorContext ctx, final Message message)
                 {
@@ -167,13 +183,13 @@ public final class BitActorSavina implements SavinaRuntime
                     out.putLong(0, hops - 1, ORDER);
                     send(ctx, ids[(index + 1) % ids.length], out);
                 }
-            }).withName("ring-" + i));
+            }).withName("ring-" + i), i == 0 ? null : ring[0]));
             ids[i] = ring[i].id();
         }
         body = () ->
         {
             castLong(ring[0], Workload.RING_HOPS);
-            awaitUnchecked(done, "thread ring");
+            SavinaRuntime.await(done, "thread ring");
         };
     }
 
@@ -209,7 +225,7 @@ public final class BitActorSavina implements SavinaRuntime
                     castUntilAccepted(id, payload);
                 }
             }
-            awaitUnchecked(done, "fork-join");
+            SavinaRuntime.await(done, "fork-join");
             for (final long c : counts)
             {
                 SavinaRuntime.check("fork-join messages per actor", Workload.FJ_MESSAGES, c);
@@ -236,34 +252,18 @@ public final class BitActorSavina implements SavinaRuntime
         body = () ->
         {
             final long before = sum(counts);
-            final Thread[] producers = new Thread[Workload.SHARDED_PRODUCERS];
-            final int perProducer = Workload.SHARDED_MESSAGES / producers.length;
-            for (int p = 0; p < producers.length; p++)
+            final int perProducer = Workload.SHARDED_MESSAGES / Workload.SHARDED_PRODUCERS;
+            SavinaRuntime.produce(Workload.SHARDED_PRODUCERS, p ->
             {
-                final long seed = 1234L + p;
-                producers[p] = new Thread(() ->
+                final SplittableRandom random = new SplittableRandom(1234L + p);
+                final UnsafeBuffer payload = new UnsafeBuffer(new byte[8]);
+                for (int m = 0; m < perProducer; m++)
                 {
-                    final SplittableRandom random = new SplittableRandom(seed);
-                    final UnsafeBuffer payload = new UnsafeBuffer(new byte[8]);
-                    for (int m = 0; m < perProducer; m++)
-                    {
-                        payload.putLong(0, m, ORDER);
-                        castUntilAccepted(ids[random.nextInt(ids.length)], payload);
-                    }
-                }, "sharded-producer-" + p);
-                producers[p].start();
-            }
-            for (final Thread producer : producers)
-            {
-                joinUnchecked(producer);
-            }
-            final long expected = before + (long)perProducer * producers.length;
-            final long deadline = System.nanoTime() + 120_000_000_000L;
-            while (sum(counts) < expected && System.nanoTime() - deadline < 0)
-            {
-                LockSupport.parkNanos(100_000);
-            }
-            SavinaRuntime.check("sharded messages handled", expected, sum(counts));
+                    payload.putLong(0, m, ORDER);
+                    castUntilAccepted(ids[random.nextInt(ids.length)], payload);
+                }
+            });
+            SavinaRuntime.awaitTotal(counts, before + (long)perProducer * Workload.SHARDED_PRODUCERS);
         };
     }
 
@@ -316,31 +316,5 @@ public final class BitActorSavina implements SavinaRuntime
             total += counts.get(i);
         }
         return total;
-    }
-
-    private static void awaitUnchecked(final CountDownLatch latch, final String what)
-    {
-        try
-        {
-            SavinaRuntime.await(latch, what);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(ex);
-        }
-    }
-
-    private static void joinUnchecked(final Thread thread)
-    {
-        try
-        {
-            thread.join();
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(ex);
-        }
     }
 }

@@ -14,7 +14,6 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The Savina workloads on Apache Pekko Typed 1.7.0 (Java DSL), idiomatic: immutable message objects, {@code tell},
@@ -119,7 +118,7 @@ public final class PekkoSavina implements SavinaRuntime
         body = () ->
         {
             ping.tell(new Msg(0, ping));
-            awaitUnchecked(done, "ping-pong");
+            SavinaRuntime.await(done, "ping-pong");
             SavinaRuntime.check("pongs received", Workload.PING_PONGS, pongs[0]);
         };
     }
@@ -179,7 +178,7 @@ public final class PekkoSavina implements SavinaRuntime
         body = () ->
         {
             ring[0].tell(new Msg(Workload.RING_HOPS, null));
-            awaitUnchecked(done, "thread ring");
+            SavinaRuntime.await(done, "thread ring");
         };
     }
 
@@ -214,7 +213,7 @@ public final class PekkoSavina implements SavinaRuntime
                     actor.tell(msg);
                 }
             }
-            awaitUnchecked(done, "fork-join");
+            SavinaRuntime.await(done, "fork-join");
             for (final long c : counts)
             {
                 SavinaRuntime.check("fork-join messages per actor", Workload.FJ_MESSAGES, c);
@@ -244,60 +243,16 @@ public final class PekkoSavina implements SavinaRuntime
             {
                 before += counts.get(i);
             }
-            final Thread[] producers = new Thread[Workload.SHARDED_PRODUCERS];
-            final int perProducer = Workload.SHARDED_MESSAGES / producers.length;
-            for (int p = 0; p < producers.length; p++)
+            final int perProducer = Workload.SHARDED_MESSAGES / Workload.SHARDED_PRODUCERS;
+            SavinaRuntime.produce(Workload.SHARDED_PRODUCERS, p ->
             {
-                final long seed = 1234L + p;
-                producers[p] = new Thread(() ->
+                final SplittableRandom random = new SplittableRandom(1234L + p);
+                for (int m = 0; m < perProducer; m++)
                 {
-                    final SplittableRandom random = new SplittableRandom(seed);
-                    for (int m = 0; m < perProducer; m++)
-                    {
-                        actors[random.nextInt(actors.length)].tell(new Msg(m, null));
-                    }
-                }, "sharded-producer-" + p);
-                producers[p].start();
-            }
-            for (final Thread producer : producers)
-            {
-                try
-                {
-                    producer.join();
+                    actors[random.nextInt(actors.length)].tell(new Msg(m, null));
                 }
-                catch (final InterruptedException ex)
-                {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(ex);
-                }
-            }
-            final long expected = before + (long)perProducer * producers.length;
-            final long deadline = System.nanoTime() + 120_000_000_000L;
-            long total;
-            do
-            {
-                LockSupport.parkNanos(100_000);
-                total = 0;
-                for (int i = 0; i < counts.length(); i++)
-                {
-                    total += counts.get(i);
-                }
-            }
-            while (total < expected && System.nanoTime() - deadline < 0);
-            SavinaRuntime.check("sharded messages handled", expected, total);
+            });
+            SavinaRuntime.awaitTotal(counts, before + (long)perProducer * Workload.SHARDED_PRODUCERS);
         };
-    }
-
-    private static void awaitUnchecked(final CountDownLatch latch, final String what)
-    {
-        try
-        {
-            SavinaRuntime.await(latch, what);
-        }
-        catch (final InterruptedException ex)
-        {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(ex);
-        }
     }
 }

@@ -37,12 +37,62 @@ public interface SavinaRuntime extends AutoCloseable
     void close() throws Exception;
 
     /** Waits for a latch with a generous limit, so that a lost message fails the run instead of hanging it. */
-    static void await(final java.util.concurrent.CountDownLatch latch, final String what) throws InterruptedException
+    static void await(final java.util.concurrent.CountDownLatch latch, final String what)
     {
-        if (!latch.await(120, java.util.concurrent.TimeUnit.SECONDS))
+        try
         {
-            throw new IllegalStateException(what + " did not finish within 120 s: a message was lost");
+            if (!latch.await(120, java.util.concurrent.TimeUnit.SECONDS))
+            {
+                throw new IllegalStateException(what + " did not finish within 120 s: a message was lost");
+            }
         }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /** Runs the sharded workload's producers (one thread each, seeded) and waits for them. */
+    static void produce(final int producers, final java.util.function.IntConsumer producer)
+    {
+        final Thread[] threads = new Thread[producers];
+        for (int p = 0; p < producers; p++)
+        {
+            final int index = p;
+            threads[p] = new Thread(() -> producer.accept(index), "sharded-producer-" + p);
+            threads[p].start();
+        }
+        for (final Thread thread : threads)
+        {
+            try
+            {
+                thread.join();
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(ex);
+            }
+        }
+    }
+
+    /** Waits (bounded) until the per-actor counts add up to {@code expected}, then checks them. */
+    static void awaitTotal(final java.util.concurrent.atomic.AtomicLongArray counts, final long expected)
+    {
+        final long deadline = System.nanoTime() + 120_000_000_000L;
+        long total;
+        do
+        {
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+            total = 0;
+            for (int i = 0, n = counts.length(); i < n; i++)
+            {
+                total += counts.get(i);
+            }
+        }
+        while (total < expected && System.nanoTime() - deadline < 0);
+        check("sharded messages handled", expected, total);
     }
 
     /** Fails the run when a count is not what the workload defines. */
