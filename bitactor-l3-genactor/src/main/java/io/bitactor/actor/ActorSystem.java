@@ -238,10 +238,17 @@ public final class ActorSystem implements AutoCloseable
      *
      * @param spec the actor's spec.
      * @return its ref; messages sent to it from now on are handled after its {@code init}.
-     * @throws IllegalStateException if the system is closed or out of actor ids.
+     * @throws IllegalStateException if the system is closed or out of actor ids, or if called on a worker thread
+     *                               (inside an actor, {@link ActorContext#spawn(ActorSpec)} never blocks; this
+     *                               method may wait for room in a control lane).
      */
     public ActorRef spawn(final ActorSpec spec)
     {
+        if (isWorkerThread())
+        {
+            throw new IllegalStateException(
+                "ActorSystem.spawn on a worker thread: use ActorContext.spawn inside actors");
+        }
         return spawn(spec, null);
     }
 
