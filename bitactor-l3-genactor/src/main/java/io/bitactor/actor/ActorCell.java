@@ -126,11 +126,15 @@ final class ActorCell extends Counters implements ActorContext
 
     private void replayStash(final Worker w)
     {
-        final FrameQueue stash = this.stash;
-        while (stash != null && state == RUNNING && !stash.isEmpty())
+        FrameQueue stash;
+        while ((stash = this.stash) != null && state == RUNNING && !stash.isEmpty())
         {
             final FrameDecoder d = w.replayDecoder.wrap(stash.headBuffer(), stash.headOffset(), stash.headLength());
             final int attempt = (int)stash.headTag();
+            // Taken off before it is handled: if the handler stops the actor, the rest of the stash becomes dead
+            // letters and this frame must not be among them. Its bytes stay in place: nothing is appended to the
+            // stash while this actor is running.
+            stash.pop();
             if (d.messageTypeCode() == Worker.SYSTEM)
             {
                 w.deliver(d, attempt);
@@ -139,7 +143,6 @@ final class ActorCell extends Counters implements ActorContext
             {
                 dispatch(w, d, attempt);
             }
-            stash.pop();
         }
     }
 

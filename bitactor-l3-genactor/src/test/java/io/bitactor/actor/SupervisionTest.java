@@ -270,6 +270,29 @@ class SupervisionTest
     }
 
     @Test
+    void aStopWhileReplayingTheStashDeadLettersOnlyWhatIsLeft()
+    {
+        final AtomicInteger t = new AtomicInteger();
+        final Supervisor sup = supervise(SupervisorStrategy.oneForOne(),
+            worker("t", t).withRestart(RestartType.TRANSIENT));
+        final ActorRef child = sup.children.get(0);
+        // Everything behind "fail" is stashed while the child waits for its restart, then replayed: "inc" is
+        // handled, "stop" is handled and stops it for good, the two after it become dead letters.
+        for (final String message : new String[] {"fail", "inc", "stop", "inc", "inc"})
+        {
+            system.cast(child, message);
+        }
+        system.runUntilIdle();
+        assertThat(system.isAlive(child)).isFalse();
+        final ActorStats stats = system.stats();
+        assertThat(stats.accepted()).isEqualTo(5);
+        assertThat(stats.failed()).isEqualTo(1);
+        assertThat(stats.handled()).isEqualTo(2);
+        assertThat(stats.deadLettered()).isEqualTo(2);
+        assertThat(stats.unaccounted()).isZero();
+    }
+
+    @Test
     void aThrowingInitIsAFailureTooAndTheWorkerKeepsRunning()
     {
         final AtomicInteger attempts = new AtomicInteger();
