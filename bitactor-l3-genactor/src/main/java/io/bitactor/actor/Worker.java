@@ -156,6 +156,17 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
     /** {@inheritDoc} */
     public void onClose()
     {
+        // Calls still waiting for a retry when the worker stops will never be handled: account for them as dead
+        // letters (each was accepted once), so that nothing accepted goes missing from the books.
+        timers.forEach((timerId, entry) ->
+        {
+            if (entry.kind == TIMER_RETRY)
+            {
+                counters.increment(Counters.DEAD_LETTERED);
+                entry.cell.counters.increment(Counters.DEAD_LETTERED);
+            }
+        });
+        timers.clear();
         thread = null;
     }
 

@@ -100,6 +100,19 @@ class RetryAndBreakerTest
     }
 
     @Test
+    void aCallWaitingForItsRetryWhenTheSystemClosesIsADeadLetter()
+    {
+        final ActorRef flaky = system.spawn(ActorSpec.of(() -> new Flaky(10, new ArrayList<>())).withRetry(RETRY));
+        system.call(flaky, "x".getBytes(), TIMEOUT);
+        system.runUntilIdle();
+        assertThat(system.stats().retried()).isEqualTo(1);
+        assertThat(system.stats().unaccounted()).isEqualTo(1);
+        system.close();
+        assertThat(system.stats().deadLettered()).isEqualTo(1);
+        assertThat(system.stats().unaccounted()).isZero();
+    }
+
+    @Test
     void nonRetryableFailuresAreNotRetried()
     {
         final List<String> tries = new ArrayList<>();
