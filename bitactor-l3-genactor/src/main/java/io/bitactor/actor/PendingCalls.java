@@ -14,10 +14,12 @@ import java.util.Arrays;
  *  | worker + 1 |  generation (24 bits)   |  slot                          |
  *  +------------+-------------------------+--------------------------------+
  * </pre>
- * Timeouts use a hashed wheel of buckets with lazy cancellation: a call adds its correlation id to the bucket of
- * its deadline tick; an answered call is not removed, its stale entry is skipped when the bucket comes due (its
- * generation no longer matches). So a call costs two array stores, and an answer costs nothing for the timeout.
- * Arrays grow (allocate) only when more calls are in flight than ever before.
+ * Timeouts: a new call's correlation id goes to a short "recent" list; once a timer tick has passed, the list is
+ * swept: calls answered meanwhile (almost all of them) are dropped, the few still waiting move to a hashed wheel of
+ * buckets by deadline tick, where an entry answered later is skipped lazily when its bucket comes due (its
+ * generation no longer matches). So a call costs a few array stores, an answer costs nothing for the timeout, and
+ * the memory held is about one tick of calls plus the calls that really wait. Arrays grow (allocate) only when
+ * more calls are in flight, or registered within one tick, than ever before.
  */
 final class PendingCalls
 {
@@ -38,6 +40,9 @@ final class PendingCalls
     private final long[][] buckets = new long[BUCKETS][];
     private final int[] bucketSizes = new int[BUCKETS];
     private long[] due = new long[16];
+    private long[] recent = new long[64];
+    private int recentCount;
+    private long recentTick;
     private long lastTick;
     private int size;
 
@@ -52,6 +57,12 @@ final class PendingCalls
     int size()
     {
         return size;
+    }
+
+    /** Whether {@link #expire} has anything to look at. */
+    boolean hasWork()
+    {
+        return size > 0 || recentCount > 0;
     }
 
     /**
@@ -73,7 +84,15 @@ final class PendingCalls
         timeouts[slot] = timeoutNs;
         size++;
         final long correlationId = workerTag | ((long)generations[slot] << SLOT_BITS) | slot;
-        addToBucket(Math.max(deadline / tickNs, lastTick + 1), correlationId);
+        if (recentCount == recent.length)
+        {
+            recent = Arrays.copyOf(recent, recentCount * 2);
+        }
+        if (recentCount == 0)
+        {
+            recentTick = nowNs / tickNs;
+        }
+        recent[recentCount++] = correlationId;
         return correlationId;
     }
 
@@ -119,6 +138,10 @@ final class PendingCalls
     int expire(final long nowNs, final Worker worker)
     {
         final long nowTick = nowNs / tickNs;
+        if (recentCount > 0 && nowTick != recentTick)
+        {
+            promoteRecent();
+        }
         if (size == 0)
         {
             lastTick = nowTick;
@@ -175,6 +198,22 @@ final class PendingCalls
             expired++;
         }
         return expired;
+    }
+
+    /** Calls registered at least one tick ago: drop the answered ones, put the waiting ones on the wheel. */
+    private void promoteRecent()
+    {
+        final long[] recent = this.recent;
+        for (int i = 0, n = recentCount; i < n; i++)
+        {
+            final long correlationId = recent[i];
+            final int slot = (int)(correlationId & SLOT_MASK);
+            if (generations[slot] == (int)((correlationId >>> SLOT_BITS) & GENERATION_MASK) && null != owners[slot])
+            {
+                addToBucket(Math.max(deadlines[slot] / tickNs, lastTick + 1), correlationId);
+            }
+        }
+        recentCount = 0;
     }
 
     private void addToBucket(final long tick, final long correlationId)

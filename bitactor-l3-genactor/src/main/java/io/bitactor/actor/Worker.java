@@ -129,7 +129,7 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
         {
             work += flushOutbox();
         }
-        if (calls.size() > 0)
+        if (calls.hasWork())
         {
             work += calls.expire(nowNs, this);
         }
