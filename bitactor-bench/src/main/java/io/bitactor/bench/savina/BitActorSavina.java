@@ -26,14 +26,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * may have that many messages in flight), actors written against the public API, payloads as 8-byte buffers (no
  * allocation per message). Plain-thread producers yield on backpressure.
  */
-public final class BitActorSavina implements SavinaRuntime
+public final class BitActorSavina extends ActorRuntimeSavina
 {
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
     private final boolean colocate;
     private ActorSystem system;
     private Workload workload;
-    private Runnable body;
 
     /**
      * A BitActor runtime.
@@ -62,21 +61,7 @@ public final class BitActorSavina implements SavinaRuntime
             .mailboxCapacity(16 * 1024)
             .senderSlots(16 * 1024)
             .errorHandler(Throwable::printStackTrace));
-        switch (workload)
-        {
-            case PING_PONG -> preparePingPong();
-            case COUNTING -> prepareCounting();
-            case THREAD_RING -> prepareThreadRing();
-            case FORK_JOIN -> prepareForkJoin();
-            case SHARDED -> prepareSharded();
-            default -> throw new IllegalArgumentException(workload.name());
-        }
-    }
-
-    @Override
-    public void run()
-    {
-        body.run();
+        prepareActors(workload);
     }
 
     @Override
@@ -94,7 +79,8 @@ public final class BitActorSavina implements SavinaRuntime
 
     // ---------------------------------------------------------------------------------------------------------
 
-    private void preparePingPong()
+    @Override
+    protected void preparePingPong()
     {
         final CountDownLatch done = new CountDownLatch(1);
         final long[] pongs = new long[1];
@@ -133,7 +119,8 @@ public final class BitActorSavina implements SavinaRuntime
         };
     }
 
-    private void prepareCounting()
+    @Override
+    protected void prepareCounting()
     {
         final long[] count = new long[1];
         final ActorRef counter = system.spawn(ActorSpec.of(() -> new ActorBehavior()
@@ -161,7 +148,8 @@ public final class BitActorSavina implements SavinaRuntime
         };
     }
 
-    private void prepareThreadRing()
+    @Override
+    protected void prepareThreadRing()
     {
         final CountDownLatch done = new CountDownLatch(1);
         final int[] ids = new int[Workload.RING_ACTORS];
@@ -193,7 +181,8 @@ public final class BitActorSavina implements SavinaRuntime
         };
     }
 
-    private void prepareForkJoin()
+    @Override
+    protected void prepareForkJoin()
     {
         final CountDownLatch done = new CountDownLatch(Workload.FJ_ACTORS);
         final long[] counts = new long[Workload.FJ_ACTORS];
@@ -233,7 +222,8 @@ public final class BitActorSavina implements SavinaRuntime
         };
     }
 
-    private void prepareSharded()
+    @Override
+    protected void prepareSharded()
     {
         final AtomicLongArray counts = new AtomicLongArray(Workload.SHARDED_ACTORS);
         final int[] ids = new int[Workload.SHARDED_ACTORS];

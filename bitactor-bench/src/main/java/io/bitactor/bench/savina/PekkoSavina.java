@@ -20,11 +20,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * {@code ask} for the count. The default dispatcher (fork-join executor) with a given {@code throughput}: 5 is
  * Pekko's default, a larger value lets an actor handle more messages per turn (the usual tuning).
  */
-public final class PekkoSavina implements SavinaRuntime
+public final class PekkoSavina extends ActorRuntimeSavina
 {
     private final int throughput;
     private ActorSystem<Void> system;
-    private Runnable body;
 
     /**
      * A Pekko runtime.
@@ -54,21 +53,7 @@ public final class PekkoSavina implements SavinaRuntime
             "pekko.loglevel = WARNING\npekko.log-dead-letters = off\npekko.stdout-loglevel = WARNING")
             .withFallback(ConfigFactory.load());
         system = ActorSystem.create(Behaviors.empty(), "savina", config);
-        switch (workload)
-        {
-            case PING_PONG -> preparePingPong();
-            case COUNTING -> prepareCounting();
-            case THREAD_RING -> prepareThreadRing();
-            case FORK_JOIN -> prepareForkJoin();
-            case SHARDED -> prepareSharded();
-            default -> throw new IllegalArgumentException(workload.name());
-        }
-    }
-
-    @Override
-    public void run()
-    {
-        body.run();
+        prepareActors(workload);
     }
 
     @Override
@@ -88,7 +73,8 @@ public final class PekkoSavina implements SavinaRuntime
 
     // ---------------------------------------------------------------------------------------------------------
 
-    private void preparePingPong()
+    @Override
+    protected void preparePingPong()
     {
         final CountDownLatch done = new CountDownLatch(1);
         final long[] pongs = new long[1];
@@ -123,7 +109,8 @@ public final class PekkoSavina implements SavinaRuntime
         };
     }
 
-    private void prepareCounting()
+    @Override
+    protected void prepareCounting()
     {
         final ActorRef<Object> counter = spawn(Behaviors.setup(ctx ->
         {
@@ -153,7 +140,8 @@ public final class PekkoSavina implements SavinaRuntime
         };
     }
 
-    private void prepareThreadRing()
+    @Override
+    protected void prepareThreadRing()
     {
         final CountDownLatch done = new CountDownLatch(1);
         @SuppressWarnings("unchecked")
@@ -182,7 +170,8 @@ public final class PekkoSavina implements SavinaRuntime
         };
     }
 
-    private void prepareForkJoin()
+    @Override
+    protected void prepareForkJoin()
     {
         final CountDownLatch done = new CountDownLatch(Workload.FJ_ACTORS);
         final long[] counts = new long[Workload.FJ_ACTORS];
@@ -221,7 +210,8 @@ public final class PekkoSavina implements SavinaRuntime
         };
     }
 
-    private void prepareSharded()
+    @Override
+    protected void prepareSharded()
     {
         final AtomicLongArray counts = new AtomicLongArray(Workload.SHARDED_ACTORS);
         @SuppressWarnings("unchecked")
