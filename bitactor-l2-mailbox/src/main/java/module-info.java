@@ -9,4 +9,5 @@ module io.bitactor.mailbox
     requires org.jctools.core;
 
     exports io.bitactor.mailbox;
+    exports io.bitactor.journal;
 }

@@ -1,6 +1,7 @@
 package io.bitactor.mailbox;
 
 import io.bitactor.core.FrameDescriptor;
+import io.bitactor.journal.JournalDescriptor;
 import io.bitactor.mailbox.internal.FrameSlot;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -389,9 +390,23 @@ public final class Mailbox
             publish(HANDLER_ERRORS, get(HANDLER_ERRORS) + 1);
             errorHandler.onError(t);
         }
+        settleJournalRecord(slot);
         // Release: every read of the frame above happens-before the owner's next write into this slot.
         slot.soState(FrameSlot.FREE);
         publish(DRAINED, get(DRAINED) + 1);
+    }
+
+    /**
+     * Marks the frame's journal record handled: a store into the record's own line, which no sender writes again.
+     */
+    private static void settleJournalRecord(final FrameSlot slot)
+    {
+        final UnsafeBuffer journalBuffer = slot.journalBuffer;
+        if (journalBuffer != null)
+        {
+            JournalDescriptor.markHandled(journalBuffer, slot.journalOffset);
+            slot.journalBuffer = null;
+        }
     }
 
     private void onFence(final FrameSlot fence)
@@ -446,6 +461,7 @@ public final class Mailbox
     {
         router.deadLetter(
             deadLetterSink, DeadLetterReason.MAILBOX_CLOSED, slot.buffer, slot.offset, slot.frameLength());
+        settleJournalRecord(slot); // reported, not lost: a recovery must not deliver it again
         slot.soState(FrameSlot.FREE);
         publish(DEAD_LETTERED, get(DEAD_LETTERED) + 1);
     }

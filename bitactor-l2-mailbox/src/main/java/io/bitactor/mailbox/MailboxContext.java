@@ -1,6 +1,8 @@
 package io.bitactor.mailbox;
 
 import io.bitactor.core.FrameDescriptor;
+import io.bitactor.journal.JournalContext;
+import io.bitactor.journal.JournalDescriptor;
 import io.bitactor.mailbox.internal.FrameSlot;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.EpochClock;
@@ -28,6 +30,7 @@ public final class MailboxContext
     private EpochClock epochClock;
     private IntFunction<MessagePassingQueue<FrameSlot>> laneFactory = MpscArrayQueue::new;
     private boolean holdMovedActors = true;
+    private JournalContext journal;
     private boolean concluded;
 
     /**
@@ -52,6 +55,16 @@ public final class MailboxContext
         {
             throw new IllegalArgumentException("deadLetterSink and errorHandler must not be null");
         }
+        if (journal != null)
+        {
+            journal.conclude();
+            final int largestRecord = JournalDescriptor.alignedRecordLength(FrameDescriptor.maxFrameLength(maxPayloadLength));
+            if (largestRecord > journal.segmentLength() - JournalDescriptor.HEADER_LENGTH)
+            {
+                throw new IllegalArgumentException("journal segmentLength " + journal.segmentLength() +
+                    " cannot hold a record of the largest frame (" + largestRecord + " bytes)");
+            }
+        }
         concluded = true;
         return this;
     }
@@ -70,6 +83,28 @@ public final class MailboxContext
     boolean isConcluded()
     {
         return concluded;
+    }
+
+    /**
+     * Turns on the write-ahead journal: every call and cast accepted by a sender is appended to memory-mapped
+     * segment files in the journal's directory before it reaches a mailbox, and the router opens (and recovers)
+     * the journal at launch. Null (the default) turns it off.
+     *
+     * @param journal the journal's configuration, or null.
+     * @return this.
+     */
+    public MailboxContext journal(final JournalContext journal)
+    {
+        this.journal = journal;
+        return this;
+    }
+
+    /**
+     * @return the journal's configuration, or null when the journal is off.
+     */
+    public JournalContext journal()
+    {
+        return journal;
     }
 
     /**

@@ -19,7 +19,12 @@ public enum OfferStatus
     /** The payload is over the configured limit. Nothing was copied. */
     PAYLOAD_TOO_LARGE,
     /** A pre-encoded frame failed verification (length or CRC32C). It was reported to the dead-letter sink. */
-    INVALID_FRAME;
+    INVALID_FRAME,
+    /**
+     * The journal cannot take the record now (its disk limit is reached, or its next segment is not ready yet):
+     * backpressure. The message was not taken; the sender may retry once handled segments are removed.
+     */
+    JOURNAL_FULL;
 
     /**
      * Whether the message was taken.
@@ -34,10 +39,10 @@ public enum OfferStatus
     /**
      * Whether this is backpressure, after which the same message may be offered again.
      *
-     * @return true for {@link #MAILBOX_FULL} and {@link #SENDER_FULL}.
+     * @return true for {@link #MAILBOX_FULL}, {@link #SENDER_FULL} and {@link #JOURNAL_FULL}.
      */
     public boolean isBackPressure()
     {
-        return this == MAILBOX_FULL || this == SENDER_FULL;
+        return this == MAILBOX_FULL || this == SENDER_FULL || this == JOURNAL_FULL;
     }
 }

@@ -2,6 +2,7 @@ package io.bitactor.mailbox;
 
 import io.bitactor.core.MessageIdSource;
 import io.bitactor.core.TickingEpochClock;
+import io.bitactor.journal.Journal;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.EpochClock;
@@ -48,10 +49,12 @@ public final class Router implements AutoCloseable
     private final List<Mailbox> retiring = new ArrayList<>();
     private final List<Mailbox> pendingFences = new ArrayList<>();
     private Handover lastHandover;
+    private final Journal journal;
 
     private Router(final MailboxContext ctx)
     {
         this.ctx = ctx;
+        this.journal = ctx.journal() == null ? null : Journal.open(ctx.journal());
         this.ownedClock = ctx.epochClock() == null ? new TickingEpochClock("bitactor-router-clock") : null;
         this.epochClock = ctx.epochClock() == null ? ownedClock : ctx.epochClock();
         final ConsistentHashRing ring = ConsistentHashRing.ofShardCount(ctx.shardCount(), ctx.virtualNodes());
@@ -69,6 +72,7 @@ public final class Router implements AutoCloseable
      * @param ctx the configuration.
      * @return the router.
      * @throws IllegalArgumentException if the context is invalid.
+     * @throws io.bitactor.journal.JournalException if a journal is configured and cannot be opened.
      */
     public static Router launch(final MailboxContext ctx)
     {
@@ -83,6 +87,18 @@ public final class Router implements AutoCloseable
     public MailboxContext context()
     {
         return ctx;
+    }
+
+    /**
+     * The write-ahead journal, when the context configured one. Its {@link Journal#recovered()} holds the messages
+     * a previous run accepted and did not handle: deliver them (for example with
+     * {@link io.bitactor.journal.RecoveredFrames#replay(int, FrameHandler)} before an actor handles anything new).
+     *
+     * @return the journal, or null.
+     */
+    public Journal journal()
+    {
+        return journal;
     }
 
     /**
@@ -375,6 +391,12 @@ public final class Router implements AutoCloseable
             for (final Mailbox m : old.allMailboxes)
             {
                 m.markClosed();
+            }
+            if (journal != null)
+            {
+                // No sender is inside a send any more. Consumers may still mark records handled: the mappings stay
+                // valid after close (see Journal#close).
+                journal.close();
             }
             if (ownedClock != null)
             {

@@ -7,6 +7,8 @@ import io.bitactor.core.FrameVerification;
 import io.bitactor.core.HybridLogicalClock;
 import io.bitactor.core.MessageIdSource;
 import io.bitactor.core.MessageType;
+import io.bitactor.journal.Journal;
+import io.bitactor.journal.JournalDescriptor;
 import io.bitactor.mailbox.internal.FrameSlot;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
@@ -63,6 +65,7 @@ public final class Sender implements AutoCloseable
     private final FrameDecoder decoder;
     private final DeadLetterSink deadLetterSink;
     private final int maxPayloadLength;
+    private final Journal.Appender journal;
     private final FrameSlot[] slots;
     private final int slotMask;
     private final int slotLength;
@@ -91,6 +94,7 @@ public final class Sender implements AutoCloseable
         this.encoder = new FrameEncoder(maxPayloadLength);
         this.decoder = new FrameDecoder(maxPayloadLength);
         this.deadLetterSink = ctx.deadLetterSink();
+        this.journal = router.journal() == null ? null : router.journal().newAppender();
 
         final int slotCount = BitUtil.findNextPositivePowerOfTwo(ctx.senderSlots());
         // Slots are cache-line multiples so that the owner writing one slot never shares a line with the
@@ -376,7 +380,27 @@ public final class Sender implements AutoCloseable
         final UnsafeBuffer buffer = slot.buffer;
         final int offset = slot.offset;
         final int target = FrameDescriptor.targetActorId(buffer, offset);
-        final boolean control = FrameDescriptor.messageTypeCode(buffer, offset) == MessageType.SYSTEM.code();
+        final byte typeCode = FrameDescriptor.messageTypeCode(buffer, offset);
+        final boolean control = typeCode == MessageType.SYSTEM.code();
+
+        if (null != journal)
+        {
+            if (typeCode == MessageType.CAST.code() || typeCode == MessageType.CALL.code())
+            {
+                // Write-ahead: the record is in mapped memory before any consumer can see the frame.
+                final int record = journal.append(buffer, offset, slot.frameLength());
+                if (record < 0)
+                {
+                    return journalRefused(slot, record);
+                }
+                slot.journalBuffer = journal.segmentBuffer();
+                slot.journalOffset = record;
+            }
+            else
+            {
+                slot.journalBuffer = null; // replies and system frames are not journaled (see Journal)
+            }
+        }
 
         final RouterState state = enter();
         final OfferStatus status;
@@ -409,6 +433,13 @@ public final class Sender implements AutoCloseable
             claimed = null;
             return status;
         }
+        final UnsafeBuffer journalBuffer = slot.journalBuffer;
+        if (null != journalBuffer)
+        {
+            // Not accepted after all: a recovery must not deliver it (a retry appends a new record).
+            JournalDescriptor.markCancelled(journalBuffer, slot.journalOffset);
+            slot.journalBuffer = null;
+        }
         router.countRejection(status);
         if (!status.isBackPressure())
         {
@@ -418,6 +449,20 @@ public final class Sender implements AutoCloseable
             claimed = null;
         }
         return status;
+    }
+
+    private OfferStatus journalRefused(final FrameSlot slot, final int record)
+    {
+        if (record == Journal.FULL)
+        {
+            router.countRejection(OfferStatus.JOURNAL_FULL);
+            return OfferStatus.JOURNAL_FULL; // backpressure: the claim stays open
+        }
+        // The journal is closed: so is the router (it closes its journal last).
+        router.countRejection(OfferStatus.CLOSED);
+        router.deadLetter(deadLetterSink, DeadLetterReason.ROUTER_CLOSED, slot.buffer, slot.offset, slot.frameLength());
+        claimed = null;
+        return OfferStatus.CLOSED;
     }
 
     /**

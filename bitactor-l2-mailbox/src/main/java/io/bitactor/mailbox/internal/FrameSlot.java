@@ -5,7 +5,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * One frame-sized region of a sender's off-heap slab, passed through mailbox lanes by reference so that nothing is
- * allocated per message. The object itself is immutable: the frame lives in the slab (slots are whole cache lines,
+ * allocated per message. The object is immutable but for its journal record reference: the frame lives in the slab (slots are whole cache lines,
  * so neighbouring slots never share one) and the slot's state word lives in a separate, compact state array of its
  * owner.
  * <p>
@@ -48,6 +48,14 @@ public final class FrameSlot
     public final int kind;
     private final UnsafeBuffer states;
     private final int stateOffset;
+
+    /**
+     * The journal segment holding this frame's record, or null when the frame is not journaled. Written by the
+     * owner before the offer (the lane publishes it), read and cleared by the consumer.
+     */
+    public UnsafeBuffer journalBuffer;
+    /** Offset of the frame's journal record in {@link #journalBuffer}. */
+    public int journalOffset;
 
     /** For fences: the ring epoch whose handover this fence closes (router writes, lane publishes). */
     public long fenceEpoch;

@@ -1,0 +1,860 @@
+package io.bitactor.journal;
+
+import org.agrona.DirectBuffer;
+import org.agrona.collections.IntArrayList;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.bitactor.journal.JournalDescriptor.*;
+
+/**
+ * A write-ahead journal of accepted messages on memory-mapped segment files (layout in {@link JournalDescriptor};
+ * design in docs/ARCHITECTURE.md, guarantees in docs/GUARANTEES.md).
+ * <ul>
+ *   <li><b>Append</b> ({@link Appender}, one per sending thread): claim space with one atomic add on the active
+ *   segment, copy the frame, publish its length with a store-release. No lock, no allocation, no system call: a
+ *   record is in mapped memory, which survives the death of the process, before the message is offered to a
+ *   mailbox. One journal serves every shard, so the journal's order respects every happens-before between
+ *   sends.</li>
+ *   <li><b>Handled</b>: the consumer that handled a frame stores {@link JournalDescriptor#HANDLED} into its
+ *   record's state word (a store into a line no sender writes again).</li>
+ *   <li><b>Agent</b> (a thread of its own, or {@link #doWork()}): prepares the next segment before it is needed
+ *   (zero-filled, so a full disk is found there and not by a write into a mapped page), advances each segment's
+ *   handled mark (batched, in the segment header), deletes or archives segments wholly below it, and forces mapped
+ *   pages to the device by the {@link FlushPolicy}.</li>
+ *   <li><b>Recovery</b> ({@link #open(JournalContext)} on a directory with segments): every record verified, torn
+ *   tails zeroed, damaged regions skipped and reported, and the accepted-but-unhandled messages handed out as
+ *   {@link RecoveredFrames} for delivery before new messages. New appends go to a new segment.</li>
+ * </ul>
+ * <p>
+ * <b>Threads:</b> {@link #open(JournalContext)} and {@link #close()} on an owner thread; appenders on their own
+ * threads; {@link #doWork()} only when the context asked for no agent thread, from one thread; accessors from any
+ * thread.
+ */
+public final class Journal implements AutoCloseable
+{
+    /** {@link Appender#append(DirectBuffer, int, int)}: the disk limit is reached or the next segment is not ready. */
+    public static final int FULL = -1;
+    /** {@link Appender#append(DirectBuffer, int, int)}: the journal is closed. */
+    public static final int CLOSED = -2;
+
+    private static final VarHandle ACTIVE;
+    private static final VarHandle READY;
+    private static final long RETRY_AFTER_ERROR_NS = 100_000_000L;
+
+    static
+    {
+        try
+        {
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            ACTIVE = lookup.findVarHandle(Journal.class, "active", JournalSegment.class);
+            READY = lookup.findVarHandle(Journal.class, "ready", JournalSegment.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    private final JournalContext ctx;
+    private final Path directory;
+    private final int maxSegments;
+    private final boolean posix;
+
+    @SuppressWarnings("unused")
+    private volatile JournalSegment active;
+    @SuppressWarnings("unused")
+    private volatile JournalSegment ready;
+    private volatile boolean closed;
+
+    // Agent state: the agent thread (or the doWork caller) only.
+    private final ArrayDeque<JournalSegment> segments = new ArrayDeque<>();
+    // Recovered segment -> its records not yet replayed (replaying threads decrement, the agent reads).
+    private final Map<JournalSegment, AtomicLong> recoveredPending = new ConcurrentHashMap<>();
+    private long nextIndex;
+    private long lastFlushNs;
+    private long retryCreateAtNs;
+
+    private final AtomicLong segmentsCreated = new AtomicLong();
+    private final AtomicLong segmentsRemoved = new AtomicLong();
+    private final AtomicLong fullRejections = new AtomicLong();
+    private final AtomicLong forces = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+    private final AtomicLong recoveredHandled = new AtomicLong();
+
+    private RecoveredFrames recovered;
+    private RecoveryReport recoveryReport;
+    private AgentRunner runner;
+
+    private Journal(final JournalContext ctx)
+    {
+        this.ctx = ctx;
+        this.directory = ctx.directory();
+        this.maxSegments = (int)Math.min(Integer.MAX_VALUE, ctx.diskLimitBytes() / ctx.segmentLength());
+        this.posix = directory.getFileSystem().supportedFileAttributeViews().contains("posix");
+    }
+
+    /**
+     * Opens (and recovers) the journal in the context's directory, creating it if needed, and starts its agent.
+     *
+     * @param ctx the configuration.
+     * @return the open journal.
+     * @throws JournalException         if the directory cannot be created or written, a segment file has a foreign
+     *                                  or damaged header, or the first segment cannot be created.
+     * @throws IllegalArgumentException if the context is invalid.
+     */
+    public static Journal open(final JournalContext ctx)
+    {
+        ctx.conclude();
+        final Journal journal = new Journal(ctx);
+        journal.prepareDirectory();
+        journal.recover();
+        try
+        {
+            final JournalSegment first = journal.createSegment(journal.nextIndex++);
+            journal.segments.addLast(first);
+            ACTIVE.setRelease(journal, first);
+        }
+        catch (final IOException ex)
+        {
+            journal.closeSegments();
+            throw new JournalException(JournalException.Reason.UNWRITABLE_DIRECTORY, journal.directory,
+                "cannot create a segment: " + ex, ex);
+        }
+        journal.lastFlushNs = ctx.nanoClock().nanoTime();
+        if (ctx.useAgentThread())
+        {
+            journal.runner = new AgentRunner(ctx.idleStrategy(), ctx.errorHandler(), null, journal.new Conductor());
+            AgentRunner.startOnThread(journal.runner);
+        }
+        return journal;
+    }
+
+    private void prepareDirectory()
+    {
+        try
+        {
+            if (!Files.isDirectory(directory))
+            {
+                if (posix)
+                {
+                    Files.createDirectories(directory, ownerOnly(true));
+                }
+                else
+                {
+                    Files.createDirectories(directory);
+                }
+            }
+        }
+        catch (final IOException | UnsupportedOperationException ex)
+        {
+            throw new JournalException(JournalException.Reason.UNWRITABLE_DIRECTORY, directory,
+                "cannot create the journal directory: " + ex, ex);
+        }
+        if (!Files.isWritable(directory))
+        {
+            throw new JournalException(JournalException.Reason.UNWRITABLE_DIRECTORY, directory,
+                "the journal directory is not writable", null);
+        }
+    }
+
+    private static FileAttribute<?> ownerOnly(final boolean directory)
+    {
+        return PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(directory ? "rwx------" : "rw-------"));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Recovery
+    // ---------------------------------------------------------------------------------------------------------
+
+    private void recover()
+    {
+        final List<Path> files = segmentFiles(directory);
+        final SegmentScanner scanner = new SegmentScanner();
+        final List<String> details = new ArrayList<>();
+        final List<JournalSegment> recoveredSegments = new ArrayList<>();
+        final IntArrayList recoveredOffsets = new IntArrayList();
+        final long[] counts = new long[7]; // valid, settled, recovered, damagedStates, skipped, skippedBytes, truncated
+        try
+        {
+            for (final Path file : files)
+            {
+                final long index = segmentIndex(file.getFileName().toString());
+                final JournalSegment segment = mapExisting(file, index);
+                segments.addLast(segment);
+                nextIndex = Math.max(nextIndex, index + 1);
+                final AtomicLong pending = new AtomicLong();
+                final long start = segment.handledMark;
+                final long end = scanner.scan(segment.buffer, start, segment.capacity, new SegmentScanner.Visitor()
+                {
+                    public void onRecord(
+                        final long recordOffset, final int state, final UnsafeBuffer buffer, final int frameOffset,
+                        final int frameLength)
+                    {
+                        counts[0]++;
+                        if (isSettled(state))
+                        {
+                            counts[1]++;
+                            return;
+                        }
+                        if (state != PENDING)
+                        {
+                            counts[3]++;
+                            detail(details, segment + " @" + recordOffset + ": damaged state " + stateName(state) +
+                                ", delivered again");
+                        }
+                        counts[2]++;
+                        pending.incrementAndGet();
+                        recoveredSegments.add(segment);
+                        recoveredOffsets.addInt((int)recordOffset);
+                    }
+
+                    public void onSkipped(final long offset, final long length, final String what)
+                    {
+                        counts[4]++;
+                        counts[5] += length;
+                        detail(details, segment + " @" + offset + ": skipped " + length + " bytes: " + what);
+                    }
+                });
+                final long truncated = zeroTail(segment, end);
+                if (truncated > 0)
+                {
+                    counts[6] += truncated;
+                    detail(details, segment + " @" + end + ": torn tail, " + truncated + " bytes zeroed");
+                    segment.mapped.force();
+                }
+                recoveredPending.put(segment, pending);
+            }
+        }
+        catch (final IOException ex)
+        {
+            closeSegments();
+            throw new JournalException(JournalException.Reason.IO_ERROR, directory, "recovery failed: " + ex, ex);
+        }
+        catch (final RuntimeException ex)
+        {
+            closeSegments();
+            throw ex;
+        }
+        recovered = new RecoveredFrames(this, recoveredSegments, recoveredOffsets);
+        recoveryReport = new RecoveryReport(files.size(), counts[0], counts[1], counts[2], counts[3], counts[4],
+            counts[5], counts[6], Collections.unmodifiableList(details));
+    }
+
+    private static void detail(final List<String> details, final String line)
+    {
+        if (details.size() < 100)
+        {
+            details.add(line);
+        }
+    }
+
+    static List<Path> segmentFiles(final Path directory)
+    {
+        final List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory))
+        {
+            for (final Path file : stream)
+            {
+                if (segmentIndex(file.getFileName().toString()) >= 0)
+                {
+                    files.add(file);
+                }
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException(JournalException.Reason.IO_ERROR, directory, "cannot list: " + ex, ex);
+        }
+        files.sort((a, b) -> Long.compare(
+            segmentIndex(a.getFileName().toString()), segmentIndex(b.getFileName().toString())));
+        return files;
+    }
+
+    private JournalSegment mapExisting(final Path file, final long index) throws IOException
+    {
+        final FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        final long size = channel.size();
+        if (size > Integer.MAX_VALUE)
+        {
+            channel.close();
+            throw new JournalException(JournalException.Reason.FOREIGN_FILE, file, "larger than 2 GiB", null);
+        }
+        final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
+        final JournalSegment segment = new JournalSegment(index, file, channel, mapped, (int)size, size, true);
+        final String problem = checkHeader(segment.buffer, size, index);
+        if (problem != null)
+        {
+            segment.close(true);
+            throw new JournalException(JournalException.Reason.FOREIGN_FILE, file, problem, null);
+        }
+        return segment;
+    }
+
+    /**
+     * Zeroes whatever non-zero bytes follow the last record, so a later scan cannot mistake them for data.
+     */
+    private static long zeroTail(final JournalSegment segment, final long end)
+    {
+        final UnsafeBuffer buffer = segment.buffer;
+        long lastNonZero = -1;
+        long i = end;
+        for (; i + 8 <= segment.capacity; i += 8)
+        {
+            if (buffer.getLong((int)i) != 0)
+            {
+                lastNonZero = i + 7;
+            }
+        }
+        for (; i < segment.capacity; i++)
+        {
+            if (buffer.getByte((int)i) != 0)
+            {
+                lastNonZero = i;
+            }
+        }
+        if (lastNonZero < 0)
+        {
+            return 0;
+        }
+        buffer.setMemory((int)end, (int)(lastNonZero + 1 - end), (byte)0);
+        return lastNonZero + 1 - end;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Appending
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * A new appender for one sending thread.
+     *
+     * @return the appender.
+     */
+    public Appender newAppender()
+    {
+        return new Appender();
+    }
+
+    /**
+     * Appends records for one thread. Not thread-safe; allocation-free.
+     */
+    public final class Appender
+    {
+        private UnsafeBuffer segmentBuffer;
+
+        private Appender()
+        {
+        }
+
+        /**
+         * Appends a frame as a {@link JournalDescriptor#PENDING} record.
+         *
+         * @param frame  buffer holding the frame (already sealed: its CRC32C is part of it).
+         * @param offset of the frame.
+         * @param length of the frame.
+         * @return the record's offset in {@link #segmentBuffer()}, or {@link #FULL} (backpressure: the disk limit
+         * is reached or the next segment is not ready yet) or {@link #CLOSED}.
+         */
+        public int append(final DirectBuffer frame, final int offset, final int length)
+        {
+            final int aligned = alignedRecordLength(length);
+            while (true)
+            {
+                final JournalSegment segment = (JournalSegment)ACTIVE.getAcquire(Journal.this);
+                if (null == segment)
+                {
+                    return CLOSED;
+                }
+                final long position = segment.getAndAddTail(aligned);
+                final UnsafeBuffer buffer = segment.buffer;
+                if (position + aligned <= segment.capacity)
+                {
+                    final int at = (int)position;
+                    // Plain store: marks the claim for a reader of a torn journal (skip by this length).
+                    buffer.putInt(at + LENGTH_OFFSET, -aligned);
+                    buffer.putBytes(at + FRAME_OFFSET, frame, offset, length);
+                    // Release: the frame is complete before the length says the record is committed.
+                    buffer.putIntRelease(at + LENGTH_OFFSET, RECORD_HEADER_LENGTH + length);
+                    segmentBuffer = buffer;
+                    return at;
+                }
+                if (position < segment.capacity)
+                {
+                    // This claim straddles the end: fill the rest of the segment with a padding record.
+                    final int at = (int)position;
+                    buffer.putInt(at + STATE_OFFSET, PADDING);
+                    buffer.putIntRelease(at + LENGTH_OFFSET, segment.capacity - at);
+                }
+                if (!rotate(segment))
+                {
+                    return FULL;
+                }
+            }
+        }
+
+        /**
+         * The mapped segment the last successful {@link #append(DirectBuffer, int, int)} wrote into.
+         *
+         * @return the buffer, for {@link JournalDescriptor#markHandled(UnsafeBuffer, int)} or
+         * {@link JournalDescriptor#markCancelled(UnsafeBuffer, int)}.
+         */
+        public UnsafeBuffer segmentBuffer()
+        {
+            return segmentBuffer;
+        }
+    }
+
+    /**
+     * Replaces a full active segment by the prepared one.
+     *
+     * @return false when no segment is ready (backpressure).
+     */
+    private boolean rotate(final JournalSegment full)
+    {
+        if ((JournalSegment)ACTIVE.getAcquire(this) != full)
+        {
+            return true; // someone else rotated (or the journal closed): look again
+        }
+        final JournalSegment next = (JournalSegment)READY.getAcquire(this);
+        if (null == next)
+        {
+            fullRejections.incrementAndGet();
+            return false;
+        }
+        if (ACTIVE.compareAndSet(this, full, next))
+        {
+            READY.compareAndSet(this, next, null);
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Agent
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * One duty cycle of the agent, for journals opened without an agent thread: prepare the next segment, advance
+     * handled marks, remove handled segments, flush by the policy.
+     *
+     * @return work done (0 when idle).
+     * @throws IllegalStateException if the journal has an agent thread of its own.
+     */
+    public int doWork()
+    {
+        if (runner != null)
+        {
+            throw new IllegalStateException("the journal runs its own agent thread");
+        }
+        return closed ? 0 : duty();
+    }
+
+    private final class Conductor implements Agent
+    {
+        public int doWork()
+        {
+            return closed ? 0 : duty();
+        }
+
+        public String roleName()
+        {
+            return "bitactor-journal";
+        }
+    }
+
+    private int duty()
+    {
+        int work = 0;
+        final long nowNs = ctx.nanoClock().nanoTime();
+        final JournalSegment current = (JournalSegment)ACTIVE.getAcquire(this);
+        if (null == current)
+        {
+            return 0; // closing
+        }
+        if (segments.peekLast() != current)
+        {
+            segments.addLast(current); // a rotation happened: the prepared segment is now active
+            work++;
+        }
+        if (READY.getAcquire(this) == null && segments.size() < maxSegments && nowNs - retryCreateAtNs >= 0)
+        {
+            try
+            {
+                READY.setRelease(this, createSegment(nextIndex));
+                nextIndex++;
+                work++;
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                errors.incrementAndGet();
+                retryCreateAtNs = nowNs + RETRY_AFTER_ERROR_NS;
+                ctx.errorHandler().onError(new JournalException(JournalException.Reason.IO_ERROR, directory,
+                    "cannot prepare the next segment (sends answer JOURNAL_FULL until it can): " + ex, ex));
+            }
+        }
+        work += advanceMarks(current);
+        work += flush(nowNs, false);
+        return work;
+    }
+
+    private int advanceMarks(final JournalSegment current)
+    {
+        int work = 0;
+        for (final JournalSegment segment : segments)
+        {
+            if (!segment.recovered)
+            {
+                final long end = segment.usedEnd();
+                long mark = segment.handledMark;
+                final UnsafeBuffer buffer = segment.buffer;
+                while (mark < end)
+                {
+                    final int lengthWord = buffer.getIntAcquire((int)mark + LENGTH_OFFSET);
+                    if (lengthWord <= 0 || !isSettled(buffer.getIntAcquire((int)mark + STATE_OFFSET)))
+                    {
+                        break;
+                    }
+                    mark = nextRecordOffset(mark, lengthWord);
+                }
+                if (mark != segment.handledMark)
+                {
+                    segment.handledMark = mark;
+                    buffer.putLongRelease(HANDLED_MARK_OFFSET, mark);
+                    work++;
+                }
+            }
+        }
+        // Remove every settled segment but the active one (a recovered segment whose actors never come back
+        // does not hold later segments on disk).
+        for (final Iterator<JournalSegment> it = segments.iterator(); it.hasNext(); )
+        {
+            final JournalSegment segment = it.next();
+            if (segment != current && isSegmentSettled(segment))
+            {
+                it.remove();
+                recoveredPending.remove(segment);
+                remove(segment);
+                work++;
+            }
+        }
+        return work;
+    }
+
+    private boolean isSegmentSettled(final JournalSegment segment)
+    {
+        if (segment.recovered)
+        {
+            final AtomicLong pending = recoveredPending.get(segment);
+            return pending == null || pending.get() == 0;
+        }
+        return segment.lvTail() >= segment.capacity && segment.handledMark >= segment.capacity;
+    }
+
+    void onRecoveredHandled(final JournalSegment segment)
+    {
+        recoveredHandled.incrementAndGet();
+        final AtomicLong pending = recoveredPending.get(segment);
+        if (pending != null)
+        {
+            pending.decrementAndGet();
+        }
+    }
+
+    private void remove(final JournalSegment segment)
+    {
+        segment.close(true);
+        try
+        {
+            if (ctx.archiver() != null)
+            {
+                ctx.archiver().accept(segment.path);
+            }
+            else
+            {
+                Files.deleteIfExists(segment.path);
+            }
+            segmentsRemoved.incrementAndGet();
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            errors.incrementAndGet();
+            ctx.errorHandler().onError(ex);
+        }
+    }
+
+    private int flush(final long nowNs, final boolean all)
+    {
+        final FlushPolicy policy = ctx.flushPolicy();
+        if (!all && (policy == FlushPolicy.NONE ||
+            (policy == FlushPolicy.INTERVAL && nowNs - lastFlushNs < ctx.flushIntervalNs())))
+        {
+            return 0;
+        }
+        lastFlushNs = nowNs;
+        int work = 0;
+        for (final JournalSegment segment : segments)
+        {
+            if (segment.recovered)
+            {
+                continue;
+            }
+            final long end = committedEnd(segment);
+            if (end > segment.forcedUpTo)
+            {
+                try
+                {
+                    segment.force(segment.forcedUpTo, end);
+                    segment.forcedUpTo = end;
+                    forces.incrementAndGet();
+                    work++;
+                }
+                catch (final RuntimeException ex)
+                {
+                    errors.incrementAndGet();
+                    ctx.errorHandler().onError(ex);
+                }
+            }
+        }
+        return work;
+    }
+
+    /**
+     * The end of the run of committed records from the last forced position: a record still being written stops
+     * it, so it is forced by a later flush once complete.
+     */
+    private static long committedEnd(final JournalSegment segment)
+    {
+        final long end = segment.usedEnd();
+        long position = segment.forcedUpTo;
+        final UnsafeBuffer buffer = segment.buffer;
+        while (position < end)
+        {
+            final int lengthWord = buffer.getIntAcquire((int)position + LENGTH_OFFSET);
+            if (lengthWord <= 0)
+            {
+                break;
+            }
+            position = nextRecordOffset(position, lengthWord);
+        }
+        return position;
+    }
+
+    private JournalSegment createSegment(final long index) throws IOException
+    {
+        final Path file = directory.resolve(fileName(index));
+        final int length = ctx.segmentLength();
+        final FileChannel channel;
+        try
+        {
+            channel = posix ?
+                FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE), ownerOnly(false)) :
+                FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        }
+        catch (final FileAlreadyExistsException ex)
+        {
+            throw new IOException("segment file already exists: " + file, ex);
+        }
+        try
+        {
+            // Write zeros for real: the blocks are allocated now, so a full disk shows here and not as a fault
+            // when an appender touches a page of a sparse file.
+            final ByteBuffer zeros = ByteBuffer.allocateDirect(64 * 1024);
+            long written = 0;
+            while (written < length)
+            {
+                zeros.clear().limit((int)Math.min(zeros.capacity(), length - written));
+                written += channel.write(zeros, written);
+            }
+            final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
+            final JournalSegment segment = new JournalSegment(index, file, channel, mapped, length, HEADER_LENGTH, false);
+            writeHeader(segment.buffer, index, length, ctx.epochClock().time());
+            mapped.force(0, HEADER_LENGTH);
+            channel.force(true);
+            segmentsCreated.incrementAndGet();
+            return segment;
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            channel.close();
+            Files.deleteIfExists(file);
+            throw ex;
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Accessors and close
+    // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * Messages found accepted but not handled at open.
+     *
+     * @return the recovered frames (empty for a new directory).
+     */
+    public RecoveredFrames recovered()
+    {
+        return recovered;
+    }
+
+    /**
+     * What recovery found at open.
+     *
+     * @return the report.
+     */
+    public RecoveryReport recoveryReport()
+    {
+        return recoveryReport;
+    }
+
+    /**
+     * The journal's directory.
+     *
+     * @return the directory.
+     */
+    public Path directory()
+    {
+        return directory;
+    }
+
+    /**
+     * The context the journal was opened with.
+     *
+     * @return the context.
+     */
+    public JournalContext context()
+    {
+        return ctx;
+    }
+
+    /**
+     * Segment files created since open.
+     *
+     * @return the count.
+     */
+    public long segmentsCreated()
+    {
+        return segmentsCreated.get();
+    }
+
+    /**
+     * Segment files deleted or archived since open.
+     *
+     * @return the count.
+     */
+    public long segmentsRemoved()
+    {
+        return segmentsRemoved.get();
+    }
+
+    /**
+     * Appends answered {@link #FULL}.
+     *
+     * @return the count.
+     */
+    public long fullRejections()
+    {
+        return fullRejections.get();
+    }
+
+    /**
+     * Forces of mapped pages to the device.
+     *
+     * @return the count.
+     */
+    public long forces()
+    {
+        return forces.get();
+    }
+
+    /**
+     * Errors passed to the error handler.
+     *
+     * @return the count.
+     */
+    public long errors()
+    {
+        return errors.get();
+    }
+
+    /**
+     * Whether {@link #close()} was called.
+     *
+     * @return true once closed.
+     */
+    public boolean isClosed()
+    {
+        return closed;
+    }
+
+    /**
+     * Stops the agent, forces every committed record to the device (whatever the policy), records the handled
+     * marks and closes the files. Appends after this answer {@link #CLOSED}. Idempotent.
+     */
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        ACTIVE.setRelease(this, null);
+        if (runner != null)
+        {
+            runner.close();
+        }
+        final JournalSegment current = segments.peekLast();
+        advanceMarks(current);
+        flush(ctx.nanoClock().nanoTime(), true);
+        closed = true;
+        closeSegments();
+    }
+
+    private void closeSegments()
+    {
+        for (final JournalSegment segment : segments)
+        {
+            segment.close(false);
+        }
+        final JournalSegment prepared = (JournalSegment)READY.getAndSet(this, null);
+        if (prepared != null)
+        {
+            prepared.close(false);
+            try
+            {
+                Files.deleteIfExists(prepared.path); // never written: nothing to recover from it
+            }
+            catch (final IOException ex)
+            {
+                ctx.errorHandler().onError(ex);
+            }
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return "Journal{" + directory + ", segments=" + Arrays.toString(segments.toArray()) + "}";
+    }
+}

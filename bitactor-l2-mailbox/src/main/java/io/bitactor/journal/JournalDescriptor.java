@@ -1,0 +1,299 @@
+package io.bitactor.journal;
+
+import org.agrona.BitUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.zip.CRC32C;
+
+/**
+ * The layout of a journal segment file: a 64-byte header, then 64-byte aligned records, each holding one frame
+ * (see {@link io.bitactor.core.FrameDescriptor}) exactly as it was routed. All fields are little-endian.
+ * <pre>
+ * Segment header:
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |                 Magic "BAJOURNL" (8 bytes)                    |  0
+ *  |                                                               |
+ *  +-------------------------------+-------------------------------+
+ *  |        Version (i32)          |     Header Length (i32)       |  8
+ *  +-------------------------------+-------------------------------+
+ *  |                     Segment Index (i64)                       | 16
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                Segment Length (i64, file bytes)               | 24
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *  |                 Created (i64, epoch milliseconds)             | 32
+ *  |                                                               |
+ *  +-------------------------------+-------------------------------+
+ *  |  Header CRC32C of bytes 0..39 |          Reserved (0)         | 40
+ *  +-------------------------------+-------------------------------+
+ *  |     Handled Mark (i64: every record below this offset is      | 48
+ *  |     handled or cancelled; kept by the journal's agent)        |
+ *  +---------------------------------------------------------------+
+ *  |                         Reserved (0)                          | 56
+ *  +---------------------------------------------------------------+
+ *
+ * Record, at a 64-byte aligned offset:
+ *  +-------------------------------+-------------------------------+
+ *  |   Length (i32, commit word)   |          State (i32)          |  0
+ *  +-------------------------------+-------------------------------+
+ *  |           Frame (header, payload, CRC32C), as routed         ...  8
+ * ...                                                              |
+ *  +---------------------------------------------------------------+
+ *  |           zero padding to the next 64-byte boundary           |
+ *  +---------------------------------------------------------------+
+ * </pre>
+ * <b>Commit protocol.</b> A writer claims {@code align(8 + frameLength, 64)} bytes, stores the negated aligned
+ * length in the length word (the region is claimed, being written: a reader can skip it), writes the frame, then
+ * publishes the record's exact length ({@code 8 + frameLength}) with a store-release. A reader trusts a record
+ * only when its length is positive and its frame passes length and CRC32C verification, so a torn write is always
+ * detected. A length of 0 means nothing was ever written there (files are zero-filled when created).
+ * <p>
+ * <b>State.</b> {@link #PENDING} (0) when written; the consumer that handled the frame stores {@link #HANDLED}; a
+ * sender whose offer failed after the append stores {@link #CANCELLED}; {@link #PADDING} fills a segment's end.
+ * States are 32-bit patterns far apart from each other and from 0, so a damaged state word is noticed and read as
+ * pending (delivered again rather than lost).
+ * <p>
+ * Static helpers only; they never allocate and may be called from any thread that may access the buffer.
+ */
+public final class JournalDescriptor
+{
+    /** "BAJOURNL" read as a little-endian long. */
+    public static final long MAGIC = 0x4C4E52554F4A4142L;
+    /** Current layout version. */
+    public static final int VERSION = 1;
+    /** Bytes of the segment header. */
+    public static final int HEADER_LENGTH = 64;
+    /** Offset of the magic. */
+    public static final int MAGIC_OFFSET = 0;
+    /** Offset of the version. */
+    public static final int VERSION_OFFSET = 8;
+    /** Offset of the header length. */
+    public static final int HEADER_LENGTH_OFFSET = 12;
+    /** Offset of the segment index. */
+    public static final int SEGMENT_INDEX_OFFSET = 16;
+    /** Offset of the segment length. */
+    public static final int SEGMENT_LENGTH_OFFSET = 24;
+    /** Offset of the creation time. */
+    public static final int CREATED_OFFSET = 32;
+    /** Offset of the header's CRC32C, which covers bytes 0 to 39. */
+    public static final int HEADER_CRC_OFFSET = 40;
+    /** Offset of the handled mark. */
+    public static final int HANDLED_MARK_OFFSET = 48;
+
+    /** Records start at multiples of this. */
+    public static final int RECORD_ALIGNMENT = BitUtil.CACHE_LINE_LENGTH;
+    /** Bytes of a record's header (length and state words). */
+    public static final int RECORD_HEADER_LENGTH = 8;
+    /** Offset of the length word in a record. */
+    public static final int LENGTH_OFFSET = 0;
+    /** Offset of the state word in a record. */
+    public static final int STATE_OFFSET = 4;
+    /** Offset of the frame in a record. */
+    public static final int FRAME_OFFSET = RECORD_HEADER_LENGTH;
+
+    /** State of a record written and not yet handled. */
+    public static final int PENDING = 0;
+    /** State of a record whose frame a consumer has handled ("HNDL"). */
+    public static final int HANDLED = 0x4C444E48;
+    /** State of a record whose message was not accepted after all ("CNCL"): the sender saw a failed offer. */
+    public static final int CANCELLED = 0x4C434E43;
+    /** State of the record that fills the end of a segment ("PADD"). */
+    public static final int PADDING = 0x44444150;
+
+    /** Segment file names: {@code journal-} + 20-digit index + {@code .seg}. */
+    public static final String FILE_PREFIX = "journal-";
+    /** Segment file suffix. */
+    public static final String FILE_SUFFIX = ".seg";
+
+    private JournalDescriptor()
+    {
+    }
+
+    /**
+     * Aligned bytes a record for a frame takes.
+     *
+     * @param frameLength the frame's length.
+     * @return the aligned record length.
+     */
+    public static int alignedRecordLength(final int frameLength)
+    {
+        return BitUtil.align(RECORD_HEADER_LENGTH + frameLength, RECORD_ALIGNMENT);
+    }
+
+    /**
+     * Offset of the record following one, from its committed or claimed length.
+     *
+     * @param recordOffset offset of the record.
+     * @param lengthWord   its length word (positive committed length, or negative claimed aligned length).
+     * @return the next record's offset.
+     */
+    public static long nextRecordOffset(final long recordOffset, final int lengthWord)
+    {
+        return recordOffset + BitUtil.align(Math.abs((long)lengthWord), RECORD_ALIGNMENT);
+    }
+
+    /**
+     * The file name of a segment.
+     *
+     * @param segmentIndex the segment's index.
+     * @return e.g. {@code journal-00000000000000000003.seg}.
+     */
+    public static String fileName(final long segmentIndex)
+    {
+        return FILE_PREFIX + String.format("%020d", segmentIndex) + FILE_SUFFIX;
+    }
+
+    /**
+     * Parses a segment index from a file name.
+     *
+     * @param fileName a file name.
+     * @return the index, or -1 if the name is not a segment's.
+     */
+    public static long segmentIndex(final String fileName)
+    {
+        if (!fileName.startsWith(FILE_PREFIX) || !fileName.endsWith(FILE_SUFFIX) ||
+            fileName.length() != FILE_PREFIX.length() + 20 + FILE_SUFFIX.length())
+        {
+            return -1;
+        }
+        try
+        {
+            return Long.parseLong(fileName.substring(FILE_PREFIX.length(), FILE_PREFIX.length() + 20));
+        }
+        catch (final NumberFormatException ex)
+        {
+            return -1;
+        }
+    }
+
+    /**
+     * Writes a segment header (the handled mark starts at the first record).
+     *
+     * @param buffer        the mapped segment.
+     * @param segmentIndex  its index.
+     * @param segmentLength its length in bytes.
+     * @param createdMs     its creation time.
+     */
+    public static void writeHeader(
+        final UnsafeBuffer buffer, final long segmentIndex, final long segmentLength, final long createdMs)
+    {
+        buffer.putLong(MAGIC_OFFSET, MAGIC);
+        buffer.putInt(VERSION_OFFSET, VERSION);
+        buffer.putInt(HEADER_LENGTH_OFFSET, HEADER_LENGTH);
+        buffer.putLong(SEGMENT_INDEX_OFFSET, segmentIndex);
+        buffer.putLong(SEGMENT_LENGTH_OFFSET, segmentLength);
+        buffer.putLong(CREATED_OFFSET, createdMs);
+        buffer.putInt(HEADER_CRC_OFFSET, headerCrc(buffer));
+        buffer.putLong(HANDLED_MARK_OFFSET, HEADER_LENGTH);
+    }
+
+    /**
+     * Checks a segment header.
+     *
+     * @param buffer          the mapped segment.
+     * @param fileLength      the file's length.
+     * @param expectedIndex   the index its name gives.
+     * @return null if valid, else what is wrong.
+     */
+    public static String checkHeader(final UnsafeBuffer buffer, final long fileLength, final long expectedIndex)
+    {
+        if (fileLength < HEADER_LENGTH)
+        {
+            return "shorter than a segment header (" + fileLength + " bytes)";
+        }
+        if (buffer.getLong(MAGIC_OFFSET) != MAGIC)
+        {
+            return "not a BitActor journal segment (magic " + Long.toHexString(buffer.getLong(MAGIC_OFFSET)) + ")";
+        }
+        if (buffer.getInt(HEADER_CRC_OFFSET) != headerCrc(buffer))
+        {
+            return "segment header CRC32C mismatch";
+        }
+        if (buffer.getInt(VERSION_OFFSET) != VERSION || buffer.getInt(HEADER_LENGTH_OFFSET) != HEADER_LENGTH)
+        {
+            return "unsupported journal version " + buffer.getInt(VERSION_OFFSET);
+        }
+        if (buffer.getLong(SEGMENT_INDEX_OFFSET) != expectedIndex)
+        {
+            return "segment index " + buffer.getLong(SEGMENT_INDEX_OFFSET) + " does not match its file name";
+        }
+        return null;
+    }
+
+    /**
+     * The handled mark of a segment, or the first record's offset if the stored mark is not plausible.
+     *
+     * @param buffer        the mapped segment.
+     * @param segmentLength its length.
+     * @return the mark.
+     */
+    public static long handledMark(final UnsafeBuffer buffer, final long segmentLength)
+    {
+        final long mark = buffer.getLongVolatile(HANDLED_MARK_OFFSET);
+        return mark < HEADER_LENGTH || mark > segmentLength || (mark & (RECORD_ALIGNMENT - 1)) != 0 ?
+            HEADER_LENGTH : mark;
+    }
+
+    /**
+     * Marks a record handled (store-release: ordered after everything the handler did on this thread).
+     *
+     * @param buffer       the mapped segment.
+     * @param recordOffset the record's offset.
+     */
+    public static void markHandled(final UnsafeBuffer buffer, final int recordOffset)
+    {
+        buffer.putIntRelease(recordOffset + STATE_OFFSET, HANDLED);
+    }
+
+    /**
+     * Marks a record cancelled: its message was not accepted.
+     *
+     * @param buffer       the mapped segment.
+     * @param recordOffset the record's offset.
+     */
+    public static void markCancelled(final UnsafeBuffer buffer, final int recordOffset)
+    {
+        buffer.putIntRelease(recordOffset + STATE_OFFSET, CANCELLED);
+    }
+
+    /**
+     * Whether a state word says the record needs no delivery.
+     *
+     * @param state a state word.
+     * @return true for handled, cancelled and padding.
+     */
+    public static boolean isSettled(final int state)
+    {
+        return state == HANDLED || state == CANCELLED || state == PADDING;
+    }
+
+    /**
+     * A readable name of a state word.
+     *
+     * @param state a state word.
+     * @return its name, or {@code DAMAGED(hex)}.
+     */
+    public static String stateName(final int state)
+    {
+        return switch (state)
+        {
+            case PENDING -> "PENDING";
+            case HANDLED -> "HANDLED";
+            case CANCELLED -> "CANCELLED";
+            case PADDING -> "PADDING";
+            default -> "DAMAGED(" + Integer.toHexString(state) + ")";
+        };
+    }
+
+    private static int headerCrc(final UnsafeBuffer buffer)
+    {
+        final CRC32C crc = new CRC32C();
+        final byte[] bytes = new byte[HEADER_CRC_OFFSET];
+        buffer.getBytes(0, bytes);
+        crc.update(bytes);
+        return (int)crc.getValue();
+    }
+}

@@ -1,0 +1,127 @@
+package io.bitactor.journal;
+
+import org.agrona.IoUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+
+/**
+ * One mapped segment file. Appenders claim space with {@link #getAndAddTail(long)}; everything else belongs to
+ * the journal's agent thread (or to recovery before the journal is published).
+ */
+final class JournalSegment
+{
+    private static final VarHandle TAIL;
+
+    static
+    {
+        try
+        {
+            TAIL = MethodHandles.lookup().findVarHandle(JournalSegment.class, "tail", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    final long index;
+    final Path path;
+    final FileChannel channel;
+    final MappedByteBuffer mapped;
+    final UnsafeBuffer buffer;
+    /** Bytes that may hold records: the file's length. */
+    final int capacity;
+    /** True for segments found at start: no appends, only recovered records. */
+    final boolean recovered;
+
+    // Claimed bytes; may run past capacity when appenders overflow into a rotation.
+    @SuppressWarnings("unused")
+    private volatile long tail;
+
+    // Agent thread only.
+    long forcedUpTo;
+    long handledMark;
+
+    JournalSegment(
+        final long index, final Path path, final FileChannel channel, final MappedByteBuffer mapped, final int capacity,
+        final long tail, final boolean recovered)
+    {
+        this.index = index;
+        this.path = path;
+        this.channel = channel;
+        this.mapped = mapped;
+        this.buffer = new UnsafeBuffer(mapped);
+        this.capacity = capacity;
+        this.tail = tail;
+        this.recovered = recovered;
+        this.forcedUpTo = JournalDescriptor.HEADER_LENGTH;
+        this.handledMark = JournalDescriptor.handledMark(buffer, capacity);
+    }
+
+    /**
+     * Claims bytes (atomic add): the returned offset is this appender's alone, whether or not it fits.
+     */
+    long getAndAddTail(final long length)
+    {
+        return (long)TAIL.getAndAdd(this, length);
+    }
+
+    /**
+     * Load-volatile of the tail.
+     */
+    long lvTail()
+    {
+        return tail;
+    }
+
+    /**
+     * The end of what has been claimed inside this segment.
+     */
+    long usedEnd()
+    {
+        return Math.min(tail, capacity);
+    }
+
+    /**
+     * Writes dirty pages of {@code [from, to)} to the device.
+     */
+    void force(final long from, final long to)
+    {
+        if (to > from)
+        {
+            mapped.force((int)from, (int)(to - from));
+        }
+    }
+
+    /**
+     * Closes the channel. The mapping is left to the garbage collector unless {@code unmap}: an appender that read
+     * this segment just before a close may still be writing to it, and an explicit unmap would crash it.
+     */
+    void close(final boolean unmap)
+    {
+        try
+        {
+            channel.close();
+        }
+        catch (final IOException ignore)
+        {
+            // nothing more to release
+        }
+        if (unmap)
+        {
+            IoUtil.unmap(mapped);
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return path.getFileName().toString();
+    }
+}

@@ -1,0 +1,356 @@
+package io.bitactor.journal;
+
+import io.bitactor.core.FrameDecoder;
+import io.bitactor.core.FrameDescriptor;
+import io.bitactor.core.MessageType;
+import io.bitactor.mailbox.FrameHandler;
+import io.bitactor.mailbox.Mailbox;
+import io.bitactor.mailbox.MailboxContext;
+import io.bitactor.mailbox.OfferStatus;
+import io.bitactor.mailbox.Router;
+import io.bitactor.mailbox.Sender;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class JournalTest
+{
+    private static final int SEGMENT = 64 * 1024;
+
+    @TempDir
+    Path dir;
+
+    private final List<Router> routers = new ArrayList<>();
+    private final List<Throwable> errors = new ArrayList<>();
+
+    @AfterEach
+    void closeAll()
+    {
+        routers.forEach(Router::close);
+    }
+
+    private JournalContext journal()
+    {
+        return new JournalContext().directory(dir.resolve("journal")).segmentLength(SEGMENT)
+            .diskLimitBytes(64L * SEGMENT).useAgentThread(false).flushPolicy(FlushPolicy.EVERY_BATCH)
+            .errorHandler(errors::add);
+    }
+
+    private Router launch(final JournalContext journal)
+    {
+        final Router router = Router.launch(new MailboxContext().shardCount(4).mailboxCapacity(1 << 16)
+            .journal(journal).errorHandler(errors::add));
+        routers.add(router);
+        return router;
+    }
+
+    /** Payload: actor (4 bytes), sequence (8 bytes), then a pattern derived from both. */
+    private static UnsafeBuffer payload(final int actor, final long seq, final int length)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[length]);
+        buffer.putInt(0, actor);
+        buffer.putLong(4, seq);
+        for (int i = 12; i < length; i++)
+        {
+            buffer.putByte(i, (byte)(actor * 31 + seq + i));
+        }
+        return buffer;
+    }
+
+    private static OfferStatus send(final Sender sender, final int actor, final long seq)
+    {
+        return sender.send(actor, MessageType.CAST, payload(actor, seq, 64), 0, 64);
+    }
+
+    /** Records "actor:seq" and checks every frame verifies and carries its own pattern. */
+    private static final class Recorder implements FrameHandler
+    {
+        final List<String> seen = new ArrayList<>();
+        final FrameDecoder decoder = new FrameDecoder(FrameDescriptor.MAX_PAYLOAD_LENGTH);
+
+        public void onFrame(final DirectBuffer buffer, final int offset, final int length)
+        {
+            decoder.wrap(buffer, offset, length);
+            assertThat(decoder.verify().isValid()).isTrue();
+            final int at = decoder.payloadOffset();
+            final int actor = buffer.getInt(at);
+            final long seq = buffer.getLong(at + 4);
+            assertThat(decoder.targetActorId()).isEqualTo(actor);
+            for (int i = 12; i < decoder.payloadLength(); i++)
+            {
+                assertThat(buffer.getByte(at + i)).isEqualTo((byte)(actor * 31 + seq + i));
+            }
+            seen.add(actor + ":" + seq);
+        }
+    }
+
+    private static int drainAll(final Router router, final FrameHandler handler)
+    {
+        int total = 0;
+        int n;
+        do
+        {
+            n = 0;
+            for (int shard = 0; shard < 4; shard++)
+            {
+                n += router.mailbox(shard).drain(handler, 1000);
+            }
+            total += n;
+        }
+        while (n > 0);
+        return total;
+    }
+
+    @Test
+    void acceptedButUnhandledMessagesAreRecoveredInTheirOrderAndHandledOnesAreNot()
+    {
+        final Router first = launch(journal());
+        final Sender sender = first.newSender(0);
+        for (int seq = 0; seq < 100; seq++)
+        {
+            assertThat(send(sender, seq % 3, seq)).isEqualTo(OfferStatus.ACCEPTED);
+        }
+        // Handle what shard of actor 0 holds; the others stay unhandled ("the process dies" = no close).
+        final Mailbox shardOfActor0 = first.mailbox(first.ring().shardFor(0));
+        final Recorder handled = new Recorder();
+        shardOfActor0.drain(handled, 1000);
+        final List<String> expected = new ArrayList<>();
+        for (int seq = 0; seq < 100; seq++)
+        {
+            final String key = (seq % 3) + ":" + seq;
+            if (!handled.seen.contains(key))
+            {
+                expected.add(key);
+            }
+        }
+        assertThat(handled.seen).isNotEmpty();
+        assertThat(expected).isNotEmpty();
+
+        final Router second = launch(journal());
+        final RecoveryReport report = second.journal().recoveryReport();
+        assertThat(report.recovered()).isEqualTo(expected.size());
+        assertThat(report.recordsSettled()).isEqualTo(handled.seen.size());
+        assertThat(report.repairedAnything()).isFalse();
+        final Recorder replayed = new Recorder();
+        assertThat(second.journal().recovered().replayAll(replayed)).isEqualTo(expected.size());
+        assertThat(replayed.seen).containsExactlyElementsOf(expected);
+        assertThat(second.journal().recovered().pendingCount()).isZero();
+
+        // Replayed records are marked handled: a third start recovers nothing.
+        final Router third = launch(journal());
+        assertThat(third.journal().recoveryReport().recovered()).isZero();
+    }
+
+    @Test
+    void replayByActorKeepsEachActorsOrder()
+    {
+        final Router first = launch(journal());
+        final Sender sender = first.newSender(0);
+        for (int seq = 0; seq < 60; seq++)
+        {
+            assertThat(send(sender, 10 + seq % 4, seq)).isEqualTo(OfferStatus.ACCEPTED);
+        }
+        final Router second = launch(journal());
+        final RecoveredFrames recovered = second.journal().recovered();
+        assertThat(recovered.actorIds()).containsExactlyInAnyOrder(10, 11, 12, 13);
+        final Recorder actor12 = new Recorder();
+        assertThat(recovered.hasPending(12)).isTrue();
+        assertThat(recovered.replay(12, actor12)).isEqualTo(15);
+        assertThat(recovered.hasPending(12)).isFalse();
+        assertThat(recovered.replay(12, actor12)).as("delivered once").isZero();
+        final List<String> expected = new ArrayList<>();
+        for (int seq = 2; seq < 60; seq += 4)
+        {
+            expected.add("12:" + seq);
+        }
+        assertThat(actor12.seen).containsExactlyElementsOf(expected);
+        assertThat(recovered.pendingCount()).isEqualTo(45);
+    }
+
+    @Test
+    void repliesAndSystemFramesAreNotJournaled()
+    {
+        final Router first = launch(journal());
+        final Sender sender = first.newSender(0);
+        final UnsafeBuffer payload = payload(1, 1, 16);
+        assertThat(sender.send(0, 1, MessageType.REPLY, 5, payload, 0, 16)).isEqualTo(OfferStatus.ACCEPTED);
+        assertThat(sender.send(0, 1, MessageType.SYSTEM, 0, payload, 0, 16)).isEqualTo(OfferStatus.ACCEPTED);
+        assertThat(sender.send(0, 1, MessageType.CALL, 6, payload, 0, 16)).isEqualTo(OfferStatus.ACCEPTED);
+        final Router second = launch(journal());
+        assertThat(second.journal().recoveryReport().recovered()).isEqualTo(1);
+    }
+
+    @Test
+    void aMessageRefusedByAFullMailboxIsCancelledInTheJournal()
+    {
+        final Router router = Router.launch(new MailboxContext().shardCount(1).mailboxCapacity(2).journal(journal())
+            .errorHandler(errors::add));
+        routers.add(router);
+        final Sender sender = router.newSender(0);
+        assertThat(send(sender, 1, 0)).isEqualTo(OfferStatus.ACCEPTED);
+        assertThat(send(sender, 1, 1)).isEqualTo(OfferStatus.ACCEPTED);
+        assertThat(send(sender, 1, 2)).isEqualTo(OfferStatus.MAILBOX_FULL);
+
+        final Router second = launch(journal());
+        final RecoveryReport report = second.journal().recoveryReport();
+        assertThat(report.recovered()).isEqualTo(2);
+        assertThat(report.recordsSettled()).as("the refused one, cancelled").isEqualTo(1);
+    }
+
+    @Test
+    void segmentsRollAndAreDeletedOnceEveryRecordIsHandled()
+    {
+        final Router router = launch(journal());
+        final Journal journal = router.journal();
+        final Sender sender = router.newSender(0);
+        final Recorder recorder = new Recorder();
+        int accepted = 0;
+        // 64-byte payload -> 140-byte frame -> 192-byte record: about 340 records a segment.
+        for (int seq = 0; seq < 2_000; seq++)
+        {
+            OfferStatus status;
+            while ((status = send(sender, seq % 7, seq)) == OfferStatus.JOURNAL_FULL)
+            {
+                journal.doWork(); // the next segment is prepared by the agent
+            }
+            assertThat(status).isEqualTo(OfferStatus.ACCEPTED);
+            accepted++;
+            if (seq % 100 == 99)
+            {
+                drainAll(router, recorder);
+                journal.doWork();
+            }
+        }
+        drainAll(router, recorder);
+        journal.doWork();
+        journal.doWork();
+        assertThat(recorder.seen).hasSize(accepted);
+        assertThat(journal.segmentsCreated()).isGreaterThanOrEqualTo(6);
+        assertThat(journal.segmentsRemoved()).isEqualTo(journal.segmentsCreated() - 2); // active + prepared remain
+        assertThat(segmentFiles()).hasSize(2);
+        assertThat(journal.forces()).isPositive();
+        assertThat(errors).isEmpty();
+    }
+
+    @Test
+    void anArchiverReceivesHandledSegmentsInsteadOfDeletion() throws IOException
+    {
+        final Path archive = Files.createDirectories(dir.resolve("archive"));
+        final Router router = launch(journal().archiver(path -> {
+            try
+            {
+                Files.move(path, archive.resolve(path.getFileName()));
+            }
+            catch (final IOException ex)
+            {
+                throw new RuntimeException(ex);
+            }
+        }));
+        final Sender sender = router.newSender(0);
+        for (int seq = 0; seq < 1_000; seq++)
+        {
+            while (send(sender, 1, seq) == OfferStatus.JOURNAL_FULL)
+            {
+                router.journal().doWork();
+            }
+            drainAll(router, new Recorder());
+        }
+        router.journal().doWork();
+        try (var files = Files.list(archive))
+        {
+            assertThat(files.count()).isEqualTo(router.journal().segmentsRemoved()).isPositive();
+        }
+    }
+
+    @Test
+    void theDiskLimitIsBackpressureNotLoss()
+    {
+        final Router router = launch(journal().diskLimitBytes(2L * SEGMENT));
+        final Journal journal = router.journal();
+        final Sender sender = router.newSender(0);
+        journal.doWork(); // prepares the second (last allowed) segment
+        int accepted = 0;
+        OfferStatus status;
+        while ((status = send(sender, 1, accepted)) == OfferStatus.ACCEPTED)
+        {
+            accepted++;
+            journal.doWork();
+        }
+        assertThat(status).isEqualTo(OfferStatus.JOURNAL_FULL);
+        assertThat(status.isBackPressure()).isTrue();
+        assertThat(accepted).isBetween(500, 700); // two 64 KiB segments of 192-byte records
+        assertThat(journal.fullRejections()).isPositive();
+
+        // Handling frees the first segment; then sends are accepted again.
+        final Recorder recorder = new Recorder();
+        assertThat(drainAll(router, recorder)).isEqualTo(accepted);
+        journal.doWork();
+        journal.doWork();
+        assertThat(send(sender, 1, accepted)).isEqualTo(OfferStatus.ACCEPTED);
+        for (int i = 0; i < accepted; i++)
+        {
+            assertThat(recorder.seen.get(i)).isEqualTo("1:" + i);
+        }
+    }
+
+    @Test
+    void filesAreOwnerReadWriteOnly() throws IOException
+    {
+        launch(journal());
+        for (final Path file : segmentFiles())
+        {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        }
+    }
+
+    @Test
+    void anUnwritableDirectoryIsATypedErrorAtStart() throws IOException
+    {
+        final Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
+        assertThatThrownBy(() -> launch(journal().directory(notADirectory.resolve("journal"))))
+            .isInstanceOfSatisfying(JournalException.class,
+                ex -> assertThat(ex.reason()).isEqualTo(JournalException.Reason.UNWRITABLE_DIRECTORY))
+            .hasMessageContaining("plain-file");
+    }
+
+    @Test
+    void aForeignFileNamedLikeASegmentIsATypedErrorAtStartAndIsLeftAlone() throws IOException
+    {
+        final Path journalDir = Files.createDirectories(dir.resolve("journal"));
+        final Path foreign = journalDir.resolve(JournalDescriptor.fileName(0));
+        final byte[] content = new byte[SEGMENT];
+        content[0] = 'P';
+        Files.write(foreign, content);
+        assertThatThrownBy(() -> launch(journal()))
+            .isInstanceOfSatisfying(JournalException.class,
+                ex -> assertThat(ex.reason()).isEqualTo(JournalException.Reason.FOREIGN_FILE))
+            .hasMessageContaining("not a BitActor journal segment");
+        assertThat(Files.readAllBytes(foreign)).isEqualTo(content);
+    }
+
+    @Test
+    void aSendAfterCloseIsClosedNotLost()
+    {
+        final Router router = launch(journal());
+        final Sender sender = router.newSender(0);
+        router.close();
+        assertThat(send(sender, 1, 0)).isEqualTo(OfferStatus.CLOSED);
+    }
+
+    private List<Path> segmentFiles()
+    {
+        return Journal.segmentFiles(dir.resolve("journal"));
+    }
+}
