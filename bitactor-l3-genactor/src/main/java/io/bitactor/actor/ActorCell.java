@@ -400,6 +400,7 @@ final class ActorCell extends Counters implements ActorContext
         {
             state = RUNNING;
             fail(w, t);
+            w.replayRecovered(id); // stashed for the restart
             return;
         }
         behavior = fresh;
@@ -411,13 +412,17 @@ final class ActorCell extends Counters implements ActorContext
         catch (final Throwable t)
         {
             fail(w, t);
+            w.replayRecovered(id); // stashed for the restart
             return;
         }
         if (stopRequested)
         {
             stopSelf(w);
+            w.replayRecovered(id); // the actor is gone: reported as dead letters, not lost silently
             return;
         }
+        // What a previous run's journal holds for this actor is older than anything sent in this run.
+        w.replayRecovered(id);
         replayStash(w);
     }
 

@@ -4,6 +4,8 @@ import io.bitactor.core.FrameDecoder;
 import io.bitactor.core.FrameDescriptor;
 import io.bitactor.mailbox.DeadLetterReason;
 import io.bitactor.mailbox.Mailbox;
+import io.bitactor.journal.Journal;
+import io.bitactor.journal.RecoveredFrames;
 import io.bitactor.mailbox.MailboxContext;
 import io.bitactor.mailbox.OfferStatus;
 import io.bitactor.mailbox.Router;
@@ -674,6 +676,28 @@ public final class ActorSystem implements AutoCloseable
         return new ActorStats(s.accepted(), s.handled(), s.failed(), s.retried(), s.rejectedByBreaker(),
             s.rejectedFull(), s.deadLettered() + closeDeadLetters.get(), s.restarts(),
             s.lateReplies() + closeLateReplies.get());
+    }
+
+    /**
+     * The write-ahead journal's recovery of a previous run, when the context configured a journal: what was found
+     * ({@link io.bitactor.journal.Journal#recoveryReport()}) and the messages still to be handled (each actor's are
+     * handled right after its first {@code init}).
+     *
+     * @return the recovered messages, or null when the journal is off.
+     */
+    public RecoveredFrames recovered()
+    {
+        return router.journal() == null ? null : router.journal().recovered();
+    }
+
+    /**
+     * The write-ahead journal, when the context configured one.
+     *
+     * @return the journal, or null.
+     */
+    public Journal journal()
+    {
+        return router.journal();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.bitactor.actor;
 
+import io.bitactor.journal.JournalContext;
 import io.bitactor.mailbox.MailboxContext;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -50,6 +51,7 @@ public final class ActorSystemContext
     private EpochClock epochClock = null;
     private SupervisorStrategy rootStrategy = SupervisorStrategy.oneForOne();
     private CircuitBreakerConfig shardCircuitBreaker = null;
+    private JournalContext journal;
     private long randomSeed = System.nanoTime();
 
     /**
@@ -124,7 +126,35 @@ public final class ActorSystemContext
             .mailboxCapacity(mailboxCapacity)
             .controlCapacity(controlCapacity)
             .maxPayloadLength(maxPayloadLength)
-            .senderSlots(senderSlots);
+            .senderSlots(senderSlots)
+            .journal(journal);
+    }
+
+    /**
+     * Turns on the write-ahead journal (null, the default, turns it off): every call and cast accepted by the
+     * system is appended to memory-mapped segment files in the journal's directory before any worker hands it to
+     * a behaviour. A system launched on a directory holding a previous run's journal recovers it: each actor's
+     * accepted-but-unhandled messages are handled, in their original order, right after that actor's first
+     * {@code init} and before anything new (actor ids are given out in spawn order, so spawn the same actors in
+     * the same order). See docs/GUARANTEES.md.
+     *
+     * @param journal the journal's configuration, or null.
+     * @return this.
+     */
+    public ActorSystemContext journal(final JournalContext journal)
+    {
+        this.journal = journal;
+        return this;
+    }
+
+    /**
+     * The journal's configuration, or null when the journal is off.
+     *
+     * @return the value.
+     */
+    public JournalContext journal()
+    {
+        return journal;
     }
 
     /**

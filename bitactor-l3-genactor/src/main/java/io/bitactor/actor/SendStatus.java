@@ -23,7 +23,12 @@ public enum SendStatus
     /** A frame re-routed from elsewhere failed its CRC32C or length check. */
     INVALID_FRAME,
     /** The system is closed. */
-    CLOSED;
+    CLOSED,
+    /**
+     * The write-ahead journal cannot take the message now (its disk limit is reached or its next segment is not
+     * ready): backpressure, try again later.
+     */
+    JOURNAL_FULL;
 
     private static final SendStatus[] BY_OFFER_STATUS = new SendStatus[OfferStatus.values().length];
 
@@ -36,6 +41,7 @@ public enum SendStatus
         BY_OFFER_STATUS[OfferStatus.NO_ROUTE.ordinal()] = CLOSED;
         BY_OFFER_STATUS[OfferStatus.PAYLOAD_TOO_LARGE.ordinal()] = PAYLOAD_TOO_LARGE;
         BY_OFFER_STATUS[OfferStatus.INVALID_FRAME.ordinal()] = INVALID_FRAME;
+        BY_OFFER_STATUS[OfferStatus.JOURNAL_FULL.ordinal()] = JOURNAL_FULL;
     }
 
     /**
@@ -51,11 +57,11 @@ public enum SendStatus
     /**
      * Whether this is backpressure: the same send may succeed later.
      *
-     * @return true for {@link #MAILBOX_FULL} and {@link #SENDER_FULL}.
+     * @return true for {@link #MAILBOX_FULL}, {@link #SENDER_FULL} and {@link #JOURNAL_FULL}.
      */
     public boolean isBackPressure()
     {
-        return this == MAILBOX_FULL || this == SENDER_FULL;
+        return this == MAILBOX_FULL || this == SENDER_FULL || this == JOURNAL_FULL;
     }
 
     static SendStatus of(final OfferStatus status)
