@@ -13,9 +13,9 @@ import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -65,6 +65,7 @@ public final class Journal implements AutoCloseable
     private static final VarHandle ACTIVE;
     private static final VarHandle READY;
     private static final long RETRY_AFTER_ERROR_NS = 100_000_000L;
+    private static final String TEMPORARY_SUFFIX = ".tmp";
 
     static
     {
@@ -196,6 +197,7 @@ public final class Journal implements AutoCloseable
         final List<Path> files = segmentFiles(directory);
         final SegmentScanner scanner = new SegmentScanner();
         final List<String> details = new ArrayList<>();
+        deleteUnfinishedSegments(details);
         final List<JournalSegment> recoveredSegments = new ArrayList<>();
         final IntArrayList recoveredOffsets = new IntArrayList();
         final long[] counts = new long[7]; // valid, settled, recovered, damagedStates, skipped, skippedBytes, truncated
@@ -263,6 +265,26 @@ public final class Journal implements AutoCloseable
         recovered = new RecoveredFrames(this, recoveredSegments, recoveredOffsets);
         recoveryReport = new RecoveryReport(files.size(), counts[0], counts[1], counts[2], counts[3], counts[4],
             counts[5], counts[6], Collections.unmodifiableList(details));
+    }
+
+    /**
+     * Deletes segments whose creation a previous process did not finish (never published: no record in them).
+     */
+    private void deleteUnfinishedSegments(final List<String> details)
+    {
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory, FILE_PREFIX + "*" + FILE_SUFFIX +
+            TEMPORARY_SUFFIX))
+        {
+            for (final Path file : stream)
+            {
+                Files.deleteIfExists(file);
+                detail(details, file.getFileName() + ": unfinished segment creation, deleted");
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException(JournalException.Reason.IO_ERROR, directory, "cannot clean up: " + ex, ex);
+        }
     }
 
     private static void detail(final List<String> details, final String line)
@@ -662,22 +684,20 @@ public final class Journal implements AutoCloseable
         return position;
     }
 
+    /**
+     * Creates a segment under a temporary name, zero-filled and with its header forced, then renames it: a file
+     * with a segment's name is always complete, whenever the process dies.
+     */
     private JournalSegment createSegment(final long index) throws IOException
     {
         final Path file = directory.resolve(fileName(index));
+        final Path temporary = directory.resolve(fileName(index) + TEMPORARY_SUFFIX);
         final int length = ctx.segmentLength();
-        final FileChannel channel;
-        try
-        {
-            channel = posix ?
-                FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE), ownerOnly(false)) :
-                FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        }
-        catch (final FileAlreadyExistsException ex)
-        {
-            throw new IOException("segment file already exists: " + file, ex);
-        }
+        Files.deleteIfExists(temporary);
+        final FileChannel channel = posix ?
+            FileChannel.open(temporary, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE), ownerOnly(false)) :
+            FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try
         {
             // Write zeros for real: the blocks are allocated now, so a full disk shows here and not as a fault
@@ -689,18 +709,22 @@ public final class Journal implements AutoCloseable
                 zeros.clear().limit((int)Math.min(zeros.capacity(), length - written));
                 written += channel.write(zeros, written);
             }
-            final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
-            final JournalSegment segment = new JournalSegment(index, file, channel, mapped, length, HEADER_LENGTH, false);
-            writeHeader(segment.buffer, index, length, ctx.epochClock().time());
-            mapped.force(0, HEADER_LENGTH);
+            final ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH);
+            writeHeader(new UnsafeBuffer(header), index, length, ctx.epochClock().time());
+            while (header.hasRemaining())
+            {
+                channel.write(header, header.position());
+            }
             channel.force(true);
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+            final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
             segmentsCreated.incrementAndGet();
-            return segment;
+            return new JournalSegment(index, file, channel, mapped, length, HEADER_LENGTH, false);
         }
         catch (final IOException | RuntimeException ex)
         {
             channel.close();
-            Files.deleteIfExists(file);
+            Files.deleteIfExists(temporary);
             throw ex;
         }
     }

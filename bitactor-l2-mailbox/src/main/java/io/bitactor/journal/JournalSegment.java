@@ -61,7 +61,8 @@ final class JournalSegment
         this.tail = tail;
         this.recovered = recovered;
         this.forcedUpTo = JournalDescriptor.HEADER_LENGTH;
-        this.handledMark = JournalDescriptor.handledMark(buffer, capacity);
+        this.handledMark = capacity < JournalDescriptor.HEADER_LENGTH ?
+            JournalDescriptor.HEADER_LENGTH : JournalDescriptor.handledMark(buffer, capacity);
     }
 
     /**
