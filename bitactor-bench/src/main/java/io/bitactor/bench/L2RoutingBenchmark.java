@@ -2,6 +2,8 @@ package io.bitactor.bench;
 
 import io.bitactor.core.FrameDescriptor;
 import io.bitactor.core.MessageType;
+import io.bitactor.journal.FlushPolicy;
+import io.bitactor.journal.JournalContext;
 import io.bitactor.mailbox.FrameHandler;
 import io.bitactor.mailbox.Mailbox;
 import io.bitactor.mailbox.MailboxContext;
@@ -25,8 +27,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * L2 routing: the cost of accepting one message into the mailbox layer with every L2 part on.
@@ -72,7 +78,16 @@ public class L2RoutingBenchmark
     @Param({ "backoff", "spin" })
     public String consumerIdle;
 
+    /**
+     * {@code off}, or {@code on}: the write-ahead journal in a fresh directory under {@code java.io.tmpdir} (a
+     * disk-backed file system here), 64 MiB segments, flush policy {@code NONE} (every accepted message survives a
+     * process crash; forcing to the device is the agent's business and costs the sender nothing either way).
+     */
+    @Param({ "off", "on" })
+    public String journal;
+
     private static final int PAYLOAD_LENGTH = 128;
+    private Path journalDirectory;
 
     private Router router;
     private Sender sender;
@@ -83,16 +98,24 @@ public class L2RoutingBenchmark
     private long backpressureRetries;
 
     /**
-     * Starts the router, the sender and the concurrent consumer.
+     * Starts the router (with its journal when on), the sender and the concurrent consumer.
+     *
+     * @throws IOException if the journal directory cannot be created.
      */
     @Setup(Level.Trial)
-    public void setup()
+    public void setup() throws IOException
     {
-        router = Router.launch(new MailboxContext()
+        final MailboxContext ctx = new MailboxContext()
             .shardCount(shards)
             .mailboxCapacity(8192)
             .senderSlots(8192)
-            .maxPayloadLength(PAYLOAD_LENGTH));
+            .maxPayloadLength(PAYLOAD_LENGTH);
+        if ("on".equals(journal))
+        {
+            journalDirectory = Files.createTempDirectory("bitactor-l2-bench-journal");
+            ctx.journal(new JournalContext().directory(journalDirectory).flushPolicy(FlushPolicy.NONE));
+        }
+        router = Router.launch(ctx);
         sender = router.newSender(1);
         payload = new UnsafeBuffer(new byte[PAYLOAD_LENGTH]);
         for (int i = 0; i < PAYLOAD_LENGTH; i++)
@@ -125,14 +148,26 @@ public class L2RoutingBenchmark
      * Stops the consumer and closes the router.
      *
      * @throws InterruptedException if interrupted while joining the consumer.
+     * @throws IOException          if the journal directory cannot be deleted.
      */
     @TearDown(Level.Trial)
-    public void tearDown() throws InterruptedException
+    public void tearDown() throws InterruptedException, IOException
     {
         running = false;
         consumer.join();
         sender.close();
         router.close();
+        if (journalDirectory != null)
+        {
+            try (Stream<Path> files = Files.list(journalDirectory))
+            {
+                for (final Path file : (Iterable<Path>)files::iterator)
+                {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(journalDirectory);
+        }
     }
 
     /**

@@ -12,6 +12,8 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,6 +68,10 @@ public final class Journal implements AutoCloseable
     private static final VarHandle READY;
     private static final long RETRY_AFTER_ERROR_NS = 100_000_000L;
     private static final String TEMPORARY_SUFFIX = ".tmp";
+    private static final int PAGE_LENGTH = 4096;
+    private static final int MAX_SPARE = 2;
+    /** Name of the lock file in the journal directory. */
+    public static final String LOCK_FILE = "journal.lock";
 
     static
     {
@@ -94,6 +100,8 @@ public final class Journal implements AutoCloseable
 
     // Agent state: the agent thread (or the doWork caller) only.
     private final ArrayDeque<JournalSegment> segments = new ArrayDeque<>();
+    // Removed segments kept (mapped) for reuse; at most MAX_SPARE.
+    private final ArrayDeque<JournalSegment> spare = new ArrayDeque<>();
     // Recovered segment -> its records not yet replayed (replaying threads decrement, the agent reads).
     private final Map<JournalSegment, AtomicLong> recoveredPending = new ConcurrentHashMap<>();
     private long nextIndex;
@@ -102,11 +110,14 @@ public final class Journal implements AutoCloseable
 
     private final AtomicLong segmentsCreated = new AtomicLong();
     private final AtomicLong segmentsRemoved = new AtomicLong();
+    private final AtomicLong segmentsRecycled = new AtomicLong();
     private final AtomicLong fullRejections = new AtomicLong();
     private final AtomicLong forces = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong recoveredHandled = new AtomicLong();
 
+    private FileChannel lockChannel;
+    private FileLock lock;
     private RecoveredFrames recovered;
     private RecoveryReport recoveryReport;
     private AgentRunner runner;
@@ -133,7 +144,16 @@ public final class Journal implements AutoCloseable
         ctx.conclude();
         final Journal journal = new Journal(ctx);
         journal.prepareDirectory();
-        journal.recover();
+        journal.lock();
+        try
+        {
+            journal.recover();
+        }
+        catch (final RuntimeException ex)
+        {
+            journal.unlock();
+            throw ex;
+        }
         try
         {
             final JournalSegment first = journal.createSegment(journal.nextIndex++);
@@ -143,6 +163,7 @@ public final class Journal implements AutoCloseable
         catch (final IOException ex)
         {
             journal.closeSegments();
+            journal.unlock();
             throw new JournalException(JournalException.Reason.UNWRITABLE_DIRECTORY, journal.directory,
                 "cannot create a segment: " + ex, ex);
         }
@@ -181,6 +202,59 @@ public final class Journal implements AutoCloseable
             throw new JournalException(JournalException.Reason.UNWRITABLE_DIRECTORY, directory,
                 "the journal directory is not writable", null);
         }
+    }
+
+    /**
+     * Takes the directory's lock file: one journal per directory, across processes (the operating system drops
+     * the lock of a process that dies).
+     */
+    private void lock()
+    {
+        final Path file = directory.resolve(LOCK_FILE);
+        try
+        {
+            lockChannel = posix && !Files.exists(file) ?
+                FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),
+                    ownerOnly(false)) :
+                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            lock = lockChannel.tryLock();
+        }
+        catch (final OverlappingFileLockException ex)
+        {
+            lock = null;
+        }
+        catch (final IOException ex)
+        {
+            throw new JournalException(JournalException.Reason.UNWRITABLE_DIRECTORY, file,
+                "cannot create the lock file: " + ex, ex);
+        }
+        if (lock == null)
+        {
+            unlock();
+            throw new JournalException(JournalException.Reason.LOCKED, directory,
+                "another journal has this directory open", null);
+        }
+    }
+
+    private void unlock()
+    {
+        try
+        {
+            if (lock != null)
+            {
+                lock.release();
+            }
+            if (lockChannel != null)
+            {
+                lockChannel.close();
+            }
+        }
+        catch (final IOException ex)
+        {
+            ctx.errorHandler().onError(ex);
+        }
+        lock = null;
+        lockChannel = null;
     }
 
     private static FileAttribute<?> ownerOnly(final boolean directory)
@@ -521,13 +595,20 @@ public final class Journal implements AutoCloseable
             segments.addLast(current); // a rotation happened: the prepared segment is now active
             work++;
         }
-        if (READY.getAcquire(this) == null && segments.size() < maxSegments && nowNs - retryCreateAtNs >= 0)
+        if (READY.getAcquire(this) == null && nowNs - retryCreateAtNs >= 0)
         {
             try
             {
-                READY.setRelease(this, createSegment(nextIndex));
-                nextIndex++;
-                work++;
+                // A spare (a removed segment's file, still mapped) is reused: no file to create, no page to
+                // allocate or fault in, only zeros to write. Otherwise a new file, within the disk limit.
+                final JournalSegment prepared = !spare.isEmpty() ? recycle(spare.pollFirst(), nextIndex) :
+                    segments.size() + spare.size() < maxSegments ? createSegment(nextIndex) : null;
+                if (prepared != null)
+                {
+                    READY.setRelease(this, prepared);
+                    nextIndex++;
+                    work++;
+                }
             }
             catch (final IOException | RuntimeException ex)
             {
@@ -578,7 +659,15 @@ public final class Journal implements AutoCloseable
             {
                 it.remove();
                 recoveredPending.remove(segment);
-                remove(segment);
+                if (ctx.archiver() == null && spare.size() < MAX_SPARE && segment.capacity == ctx.segmentLength())
+                {
+                    spare.addLast(segment); // keeps its file and mapping for reuse as a later segment
+                    segmentsRemoved.incrementAndGet();
+                }
+                else
+                {
+                    remove(segment);
+                }
                 work++;
             }
         }
@@ -603,6 +692,37 @@ public final class Journal implements AutoCloseable
         {
             pending.decrementAndGet();
         }
+    }
+
+    /**
+     * Reuses a removed segment's file as segment {@code index}: renamed to a temporary name (a process that dies
+     * from here on leaves a file that the next open deletes), zeroed, given a new header (forced with the zeros
+     * unless the policy is {@link FlushPolicy#NONE}), and renamed to its new name.
+     */
+    private JournalSegment recycle(final JournalSegment old, final long index) throws IOException
+    {
+        final Path file = directory.resolve(fileName(index));
+        final Path temporary = directory.resolve(fileName(index) + TEMPORARY_SUFFIX);
+        try
+        {
+            Files.move(old.path, temporary, StandardCopyOption.ATOMIC_MOVE);
+            old.buffer.setMemory(0, old.capacity, (byte)0);
+            writeHeader(old.buffer, index, old.capacity, ctx.epochClock().time());
+            if (ctx.flushPolicy() != FlushPolicy.NONE)
+            {
+                old.mapped.force();
+            }
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+        }
+        catch (final IOException | RuntimeException ex)
+        {
+            old.close(true);
+            Files.deleteIfExists(temporary);
+            throw ex;
+        }
+        segmentsCreated.incrementAndGet();
+        segmentsRecycled.incrementAndGet();
+        return new JournalSegment(index, file, old.channel, old.mapped, old.capacity, HEADER_LENGTH, false);
     }
 
     private void remove(final JournalSegment segment)
@@ -718,8 +838,15 @@ public final class Journal implements AutoCloseable
             channel.force(true);
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
             final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
+            final JournalSegment segment = new JournalSegment(index, file, channel, mapped, length, HEADER_LENGTH, false);
+            // Touch every page with a write (of the zero already there) on this thread: the page-table entries are
+            // then present and writable, so an appender takes no page fault in the segment.
+            for (int page = 0; page < length; page += PAGE_LENGTH)
+            {
+                segment.buffer.putByte(page + PAGE_LENGTH - 1, (byte)0);
+            }
             segmentsCreated.incrementAndGet();
-            return new JournalSegment(index, file, channel, mapped, length, HEADER_LENGTH, false);
+            return segment;
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -784,13 +911,24 @@ public final class Journal implements AutoCloseable
     }
 
     /**
-     * Segment files deleted or archived since open.
+     * Segments removed from the journal since open (every record settled): deleted, archived, or kept as a spare
+     * file for reuse.
      *
      * @return the count.
      */
     public long segmentsRemoved()
     {
         return segmentsRemoved.get();
+    }
+
+    /**
+     * Segments prepared by reusing a removed segment's file (included in {@link #segmentsCreated()}).
+     *
+     * @return the count.
+     */
+    public long segmentsRecycled()
+    {
+        return segmentsRecycled.get();
     }
 
     /**
@@ -853,6 +991,7 @@ public final class Journal implements AutoCloseable
         flush(ctx.nanoClock().nanoTime(), true);
         closed = true;
         closeSegments();
+        unlock();
     }
 
     private void closeSegments()
@@ -861,6 +1000,19 @@ public final class Journal implements AutoCloseable
         {
             segment.close(false);
         }
+        for (final JournalSegment segment : spare)
+        {
+            segment.close(false);
+            try
+            {
+                Files.deleteIfExists(segment.path); // every record in it was settled
+            }
+            catch (final IOException ex)
+            {
+                ctx.errorHandler().onError(ex);
+            }
+        }
+        spare.clear();
         final JournalSegment prepared = (JournalSegment)READY.getAndSet(this, null);
         if (prepared != null)
         {

@@ -18,6 +18,8 @@ public class JournalException extends RuntimeException
         UNWRITABLE_DIRECTORY,
         /** A file named like a segment has a foreign or damaged header. */
         FOREIGN_FILE,
+        /** Another journal (in this or another process) has the directory open. */
+        LOCKED,
         /** Another I/O error. */
         IO_ERROR
     }
