@@ -10,6 +10,7 @@ import io.bitactor.mailbox.OfferStatus;
 import io.bitactor.mailbox.Router;
 import io.bitactor.mailbox.Sender;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -355,6 +356,58 @@ class JournalTest
         assertThatThrownBy(() -> launch(journal()))
             .isInstanceOfSatisfying(JournalException.class,
                 ex -> assertThat(ex.reason()).isEqualTo(JournalException.Reason.LOCKED));
+    }
+
+    @Test
+    void everyBatchForcesWhateverWasAppendedSinceTheLastForce()
+    {
+        final Router router = launch(journal().flushPolicy(FlushPolicy.EVERY_BATCH));
+        final Journal journal = router.journal();
+        final Sender sender = router.newSender(0);
+        journal.doWork();
+        final long before = journal.forces();
+        assertThat(send(sender, 1, 0)).isEqualTo(OfferStatus.ACCEPTED);
+        journal.doWork();
+        assertThat(journal.forces()).isEqualTo(before + 1);
+        journal.doWork();
+        assertThat(journal.forces()).as("nothing new, no force").isEqualTo(before + 1);
+        send(sender, 1, 1);
+        send(sender, 1, 2);
+        journal.doWork();
+        assertThat(journal.forces()).as("one force for the batch").isEqualTo(before + 2);
+    }
+
+    @Test
+    void intervalForcesOncePerIntervalAndNoneNeverForcesBeforeClose()
+    {
+        final CachedNanoClock clock = new CachedNanoClock();
+        final Router interval = launch(journal().flushPolicy(FlushPolicy.INTERVAL).flushIntervalNs(10_000_000L)
+            .nanoClock(clock));
+        final Sender sender = interval.newSender(0);
+        send(sender, 1, 0);
+        interval.journal().doWork();
+        assertThat(interval.journal().forces()).isZero();
+        clock.advance(10_000_000L);
+        interval.journal().doWork();
+        assertThat(interval.journal().forces()).isEqualTo(1);
+        send(sender, 1, 1);
+        clock.advance(9_000_000L);
+        interval.journal().doWork();
+        assertThat(interval.journal().forces()).isEqualTo(1);
+        clock.advance(1_000_000L);
+        interval.journal().doWork();
+        assertThat(interval.journal().forces()).isEqualTo(2);
+        interval.close();
+
+        final Router none = launch(journal().directory(dir.resolve("none")).flushPolicy(FlushPolicy.NONE)
+            .nanoClock(clock));
+        send(none.newSender(0), 1, 0);
+        clock.advance(1_000_000_000L);
+        none.journal().doWork();
+        assertThat(none.journal().forces()).isZero();
+        final Journal journal = none.journal();
+        none.close();
+        assertThat(journal.forces()).as("a clean close forces whatever the policy").isEqualTo(1);
     }
 
     @Test
