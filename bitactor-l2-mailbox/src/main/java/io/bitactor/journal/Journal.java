@@ -416,29 +416,12 @@ public final class Journal implements AutoCloseable
      */
     private static long zeroTail(final JournalSegment segment, final long end)
     {
-        final UnsafeBuffer buffer = segment.buffer;
-        long lastNonZero = -1;
-        long i = end;
-        for (; i + 8 <= segment.capacity; i += 8)
+        final long length = SegmentScanner.tornTailLength(segment.buffer, end, segment.capacity);
+        if (length > 0)
         {
-            if (buffer.getLong((int)i) != 0)
-            {
-                lastNonZero = i + 7;
-            }
+            segment.buffer.setMemory((int)end, (int)length, (byte)0);
         }
-        for (; i < segment.capacity; i++)
-        {
-            if (buffer.getByte((int)i) != 0)
-            {
-                lastNonZero = i;
-            }
-        }
-        if (lastNonZero < 0)
-        {
-            return 0;
-        }
-        buffer.setMemory((int)end, (int)(lastNonZero + 1 - end), (byte)0);
-        return lastNonZero + 1 - end;
+        return length;
     }
 
     // ---------------------------------------------------------------------------------------------------------

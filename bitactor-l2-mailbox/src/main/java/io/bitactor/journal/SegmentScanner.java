@@ -4,6 +4,8 @@ import io.bitactor.core.FrameDecoder;
 import io.bitactor.core.FrameDescriptor;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.ByteOrder;
+
 import static io.bitactor.journal.JournalDescriptor.*;
 
 /**
@@ -89,6 +91,37 @@ final class SegmentScanner
             offset = next;
         }
         return Math.min(offset, limit);
+    }
+
+    /**
+     * The extent of a torn tail: the bytes from {@code end} (what {@link #scan} returned) up to and including the
+     * last non-zero byte before {@code limit}. Only reads.
+     *
+     * @param buffer the segment.
+     * @param end    where data ends.
+     * @param limit  the end of the readable bytes.
+     * @return the torn tail's length in bytes, 0 if every byte from {@code end} on is zero.
+     */
+    static long tornTailLength(final UnsafeBuffer buffer, final long end, final long limit)
+    {
+        long lastNonZero = -1;
+        long i = end;
+        for (; i + 8 <= limit; i += 8)
+        {
+            final long word = buffer.getLong((int)i, ByteOrder.LITTLE_ENDIAN);
+            if (word != 0)
+            {
+                lastNonZero = i + 7 - (Long.numberOfLeadingZeros(word) >>> 3); // its highest non-zero byte
+            }
+        }
+        for (; i < limit; i++)
+        {
+            if (buffer.getByte((int)i) != 0)
+            {
+                lastNonZero = i;
+            }
+        }
+        return lastNonZero < 0 ? 0 : lastNonZero + 1 - end;
     }
 
     /**
