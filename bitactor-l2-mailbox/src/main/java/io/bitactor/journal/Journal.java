@@ -628,7 +628,7 @@ public final class Journal implements AutoCloseable
                 if (mark != segment.handledMark)
                 {
                     segment.handledMark = mark;
-                    buffer.putLongRelease(HANDLED_MARK_OFFSET, mark);
+                    putHandledMark(buffer, mark);
                     work++;
                 }
             }

@@ -32,7 +32,8 @@ import java.util.zip.CRC32C;
  *  |     Handled Mark (i64: every record below this offset is      | 48
  *  |     handled or cancelled; kept by the journal's agent)        |
  *  +---------------------------------------------------------------+
- *  |                         Reserved (0)                          | 56
+ *  |     Handled Mark Complement (i64, ~mark: a damaged mark is    | 56
+ *  |     noticed and recovery scans the whole segment)             |
  *  +---------------------------------------------------------------+
  *
  * Record, at a 64-byte aligned offset:
@@ -82,6 +83,8 @@ public final class JournalDescriptor
     public static final int HEADER_CRC_OFFSET = 40;
     /** Offset of the handled mark. */
     public static final int HANDLED_MARK_OFFSET = 48;
+    /** Offset of the handled mark's bitwise complement. */
+    public static final int HANDLED_MARK_CHECK_OFFSET = 56;
 
     /** Records start at multiples of this. */
     public static final int RECORD_ALIGNMENT = BitUtil.CACHE_LINE_LENGTH;
@@ -187,7 +190,20 @@ public final class JournalDescriptor
         buffer.putLong(SEGMENT_LENGTH_OFFSET, segmentLength);
         buffer.putLong(CREATED_OFFSET, createdMs);
         buffer.putInt(HEADER_CRC_OFFSET, headerCrc(buffer));
-        buffer.putLong(HANDLED_MARK_OFFSET, HEADER_LENGTH);
+        putHandledMark(buffer, HEADER_LENGTH);
+    }
+
+    /**
+     * Records a segment's handled mark with its complement (the complement first: a process that dies between the
+     * two stores leaves a pair that does not match, and recovery then scans the whole segment).
+     *
+     * @param buffer the mapped segment.
+     * @param mark   the new mark.
+     */
+    public static void putHandledMark(final UnsafeBuffer buffer, final long mark)
+    {
+        buffer.putLongRelease(HANDLED_MARK_CHECK_OFFSET, ~mark);
+        buffer.putLongRelease(HANDLED_MARK_OFFSET, mark);
     }
 
     /**
@@ -224,7 +240,8 @@ public final class JournalDescriptor
     }
 
     /**
-     * The handled mark of a segment, or the first record's offset if the stored mark is not plausible.
+     * The handled mark of a segment, or the first record's offset if the stored mark is not plausible or does not
+     * match its complement (the mark is outside the header's CRC: it changes while the segment is in use).
      *
      * @param buffer        the mapped segment.
      * @param segmentLength its length.
@@ -233,7 +250,7 @@ public final class JournalDescriptor
     public static long handledMark(final UnsafeBuffer buffer, final long segmentLength)
     {
         final long mark = buffer.getLongVolatile(HANDLED_MARK_OFFSET);
-        return mark < HEADER_LENGTH || mark > segmentLength || (mark & (RECORD_ALIGNMENT - 1)) != 0 ?
+        return mark != ~buffer.getLongVolatile(HANDLED_MARK_CHECK_OFFSET) || mark < HEADER_LENGTH || mark > segmentLength || (mark & (RECORD_ALIGNMENT - 1)) != 0 ?
             HEADER_LENGTH : mark;
     }
 

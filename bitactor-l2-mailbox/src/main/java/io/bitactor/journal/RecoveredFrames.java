@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The messages a journal found accepted but not handled when it opened: to be delivered again, each actor's in
  * its original order, before any new message to that actor. Frames are delivered straight from the mapped segment
- * (zero-copy) and verified again first; after the handler returns, the record is marked handled, so it is not
+ * (zero-copy; every one was verified, length and CRC32C, when the journal opened); after the handler returns, the record is marked handled, so it is not
  * delivered again by a later recovery (at-least-once: a crash during the handler delivers it again; message ids
  * are unchanged so behaviours can deduplicate).
  * <p>

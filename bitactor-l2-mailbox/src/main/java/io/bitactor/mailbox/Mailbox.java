@@ -461,7 +461,8 @@ public final class Mailbox
     {
         router.deadLetter(
             deadLetterSink, DeadLetterReason.MAILBOX_CLOSED, slot.buffer, slot.offset, slot.frameLength());
-        settleJournalRecord(slot); // reported, not lost: a recovery must not deliver it again
+        // Not handled: its journal record stays pending, so the next run on the journal delivers it.
+        slot.journalBuffer = null;
         slot.soState(FrameSlot.FREE);
         publish(DEAD_LETTERED, get(DEAD_LETTERED) + 1);
     }

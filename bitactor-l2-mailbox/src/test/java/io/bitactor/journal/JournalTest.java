@@ -164,6 +164,27 @@ class JournalTest
     }
 
     @Test
+    void messagesStillQueuedAtCloseAreDeadLettersNowAndDeliveredByTheNextRun()
+    {
+        final Router first = launch(journal());
+        final Sender sender = first.newSender(0);
+        for (int seq = 0; seq < 5; seq++)
+        {
+            assertThat(send(sender, 1, seq)).isEqualTo(OfferStatus.ACCEPTED);
+        }
+        first.close();
+        final Recorder nothing = new Recorder();
+        drainAll(first, nothing); // a closed mailbox reports what it holds as dead letters
+        assertThat(nothing.seen).isEmpty();
+        assertThat(first.mailbox(first.ring().shardFor(1)).counters().deadLettered()).isEqualTo(5);
+
+        final Router second = restart();
+        final Recorder replayed = new Recorder();
+        second.journal().recovered().replayAll(replayed);
+        assertThat(replayed.seen).containsExactly("1:0", "1:1", "1:2", "1:3", "1:4");
+    }
+
+    @Test
     void replayByActorKeepsEachActorsOrder()
     {
         final Router first = launch(journal());
