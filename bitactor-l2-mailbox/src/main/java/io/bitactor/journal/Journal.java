@@ -454,7 +454,8 @@ public final class Journal implements AutoCloseable
          *
          * @param frame  buffer holding the frame (already sealed: its CRC32C is part of it).
          * @param offset of the frame.
-         * @param length of the frame.
+         * @param length of the frame: exactly {@link io.bitactor.core.FrameDescriptor#frameLength(int)} of its payload
+         *               length, not a padded region (recovery does not trust a record whose length differs).
          * @return the record's offset in {@link #segmentBuffer()}, or {@link #FULL} (backpressure: the disk limit
          * is reached or the next segment is not ready yet) or {@link #CLOSED}.
          */

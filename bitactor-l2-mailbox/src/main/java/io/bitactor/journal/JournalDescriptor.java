@@ -49,8 +49,9 @@ import java.util.zip.CRC32C;
  * <b>Commit protocol.</b> A writer claims {@code align(8 + frameLength, 64)} bytes, stores the negated aligned
  * length in the length word (the region is claimed, being written: a reader can skip it), writes the frame, then
  * publishes the record's exact length ({@code 8 + frameLength}) with a store-release. A reader trusts a record
- * only when its length is positive and its frame passes length and CRC32C verification, so a torn write is always
- * detected. A length of 0 means nothing was ever written there (files are zero-filled when created).
+ * only when its length is positive, is exactly {@code 8 +} the length its frame declares (no frame padding), and
+ * its frame passes length and CRC32C verification, so a torn write is always detected. A length of 0 means nothing
+ * was ever written there (files are zero-filled when created).
  * <p>
  * <b>State.</b> {@link #PENDING} (0) when written; the consumer that handled the frame stores {@link #HANDLED}; a
  * sender whose offer failed after the append stores {@link #CANCELLED}; {@link #PADDING} fills a segment's end.

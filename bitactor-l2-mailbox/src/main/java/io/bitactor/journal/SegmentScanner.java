@@ -152,6 +152,9 @@ final class SegmentScanner
         {
             return false;
         }
-        return decoder.wrap(buffer, (int)offset + FRAME_OFFSET, frameLength).verify().isValid();
+        // The frame must fill the record exactly, as appenders write it: the decoder also accepts a region padded
+        // to 8 bytes, so a damaged length word grown by up to 7 bytes would otherwise pass and deliver those bytes.
+        return decoder.wrap(buffer, (int)offset + FRAME_OFFSET, frameLength).verify().isValid() &&
+            frameLength == FrameDescriptor.frameLength(decoder.payloadLength());
     }
 }
