@@ -6,7 +6,6 @@ import io.bitactor.core.MessageType;
 import io.bitactor.journal.FlushPolicy;
 import io.bitactor.journal.Journal;
 import io.bitactor.journal.JournalContext;
-import io.bitactor.journal.JournalDescriptor;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -87,6 +86,7 @@ public class JournalBenchmark
         private Path directory;
         private Journal journal;
         private Journal.Appender appender;
+        private Journal.Settler settler;
         private UnsafeBuffer frame;
         private int frameLength;
 
@@ -102,6 +102,7 @@ public class JournalBenchmark
             journal = Journal.open(new JournalContext().directory(directory)
                 .flushPolicy(FlushPolicy.valueOf(flushPolicy)));
             appender = journal.newAppender();
+            settler = journal.newSettler();
             frame = frame(7);
             frameLength = FrameDescriptor.frameLength(PAYLOAD_LENGTH);
         }
@@ -121,18 +122,19 @@ public class JournalBenchmark
         /**
          * Appends a record and marks it handled.
          *
-         * @return the record's offset.
+         * @return the record's reference.
          */
         @Benchmark
-        public int append()
+        public long append()
         {
-            int offset;
-            while ((offset = appender.append(frame, 0, frameLength)) < 0)
+            long record;
+            while ((record = appender.append(frame, 0, frameLength)) < 0)
             {
                 Thread.onSpinWait();
             }
-            JournalDescriptor.markHandled(appender.segmentBuffer(), offset);
-            return offset;
+            settler.handled(record);
+            settler.flush();
+            return record;
         }
     }
 

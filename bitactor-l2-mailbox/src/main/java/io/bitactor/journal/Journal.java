@@ -1,5 +1,6 @@
 package io.bitactor.journal;
 
+import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.Agent;
@@ -90,6 +91,8 @@ public final class Journal implements AutoCloseable
     private final JournalContext ctx;
     private final Path directory;
     private final int maxSegments;
+    // Live (appendable) segments by slot: index & (length - 1). Written by the agent before publication.
+    private final JournalSegment[] live;
     private final boolean posix;
 
     @SuppressWarnings("unused")
@@ -126,7 +129,8 @@ public final class Journal implements AutoCloseable
     {
         this.ctx = ctx;
         this.directory = ctx.directory();
-        this.maxSegments = (int)Math.min(Integer.MAX_VALUE, ctx.diskLimitBytes() / ctx.segmentLength());
+        this.maxSegments = (int)Math.min(1 << 20, ctx.diskLimitBytes() / ctx.segmentLength());
+        this.live = new JournalSegment[BitUtil.findNextPositivePowerOfTwo(maxSegments + 2)];
         this.posix = directory.getFileSystem().supportedFileAttributeViews().contains("posix");
     }
 
@@ -285,7 +289,7 @@ public final class Journal implements AutoCloseable
                 nextIndex = Math.max(nextIndex, index + 1);
                 final AtomicLong pending = new AtomicLong();
                 final long start = segment.handledMark;
-                final long end = scanner.scan(segment.buffer, start, segment.capacity, new SegmentScanner.Visitor()
+                final long end = scanner.scan(segment.buffer, segment.tag, start, segment.capacity, new SegmentScanner.Visitor()
                 {
                     public void onRecord(
                         final long recordOffset, final int state, final UnsafeBuffer buffer, final int frameOffset,
@@ -443,8 +447,6 @@ public final class Journal implements AutoCloseable
      */
     public final class Appender
     {
-        private UnsafeBuffer segmentBuffer;
-
         private Appender()
         {
         }
@@ -456,10 +458,11 @@ public final class Journal implements AutoCloseable
          * @param offset of the frame.
          * @param length of the frame: exactly {@link io.bitactor.core.FrameDescriptor#frameLength(int)} of its payload
          *               length, not a padded region (recovery does not trust a record whose length differs).
-         * @return the record's offset in {@link #segmentBuffer()}, or {@link #FULL} (backpressure: the disk limit
-         * is reached or the next segment is not ready yet) or {@link #CLOSED}.
+         * @return a reference to the record (positive: for {@link Settler#handled(long)} or {@link #cancel(long)}),
+         * or {@link #FULL} (backpressure: the disk limit is reached or the next segment is not ready yet) or
+         * {@link #CLOSED}.
          */
-        public int append(final DirectBuffer frame, final int offset, final int length)
+        public long append(final DirectBuffer frame, final int offset, final int length)
         {
             final int aligned = alignedRecordLength(length);
             while (true)
@@ -471,23 +474,28 @@ public final class Journal implements AutoCloseable
                 }
                 final long position = segment.getAndAddTail(aligned);
                 final UnsafeBuffer buffer = segment.buffer;
+                final int tag = segment.tag;
                 if (position + aligned <= segment.capacity)
                 {
                     final int at = (int)position;
-                    // Plain store: marks the claim for a reader of a torn journal (skip by this length).
-                    buffer.putInt(at + LENGTH_OFFSET, -aligned);
+                    // Plain stores: the claim (a reader of a torn journal skips the region by it), and the state,
+                    // which in a reused file still holds the previous use's value.
+                    buffer.putInt(at + LENGTH_OFFSET, claimWord(tag, aligned));
+                    buffer.putInt(at + STATE_OFFSET, PENDING);
                     buffer.putBytes(at + FRAME_OFFSET, frame, offset, length);
-                    // Release: the frame is complete before the length says the record is committed.
-                    buffer.putIntRelease(at + LENGTH_OFFSET, RECORD_HEADER_LENGTH + length);
-                    segmentBuffer = buffer;
-                    return at;
+                    // Release: the frame is complete before the commit word says so.
+                    buffer.putIntRelease(at + LENGTH_OFFSET, commitWord(tag, RECORD_HEADER_LENGTH + length));
+                    return reference(segment, at);
                 }
                 if (position < segment.capacity)
                 {
-                    // This claim straddles the end: fill the rest of the segment with a padding record.
+                    // This claim straddles the end: fill the rest of the segment with a padding record, which
+                    // needs no handling (settled at once).
                     final int at = (int)position;
+                    final int padding = segment.capacity - at;
                     buffer.putInt(at + STATE_OFFSET, PADDING);
-                    buffer.putIntRelease(at + LENGTH_OFFSET, segment.capacity - at);
+                    buffer.putIntRelease(at + LENGTH_OFFSET, commitWord(tag, padding));
+                    segment.addSettled(padding);
                 }
                 if (!rotate(segment))
                 {
@@ -497,15 +505,92 @@ public final class Journal implements AutoCloseable
         }
 
         /**
-         * The mapped segment the last successful {@link #append(DirectBuffer, int, int)} wrote into.
+         * Marks a record cancelled: its message was not accepted after all (the offer that followed the append
+         * failed), so no recovery may deliver it.
          *
-         * @return the buffer, for {@link JournalDescriptor#markHandled(UnsafeBuffer, int)} or
-         * {@link JournalDescriptor#markCancelled(UnsafeBuffer, int)}.
+         * @param reference what {@link #append(DirectBuffer, int, int)} returned.
          */
-        public UnsafeBuffer segmentBuffer()
+        public void cancel(final long reference)
         {
-            return segmentBuffer;
+            final JournalSegment segment = segmentOf(reference);
+            final int at = offsetOf(reference);
+            markCancelled(segment.buffer, at);
+            segment.addSettled(alignedRecordLength(frameLengthAt(segment, at)));
         }
+    }
+
+    /**
+     * Settles records for one consumer thread: marks each handled record (a store into its state word) and adds
+     * its bytes to its segment's settled count in batches. Not thread-safe; allocation-free.
+     */
+    public final class Settler
+    {
+        private JournalSegment segment;
+        private long bytes;
+
+        private Settler()
+        {
+        }
+
+        /**
+         * Marks a record handled. Call {@link #flush()} at the end of a batch.
+         *
+         * @param reference what {@link Appender#append(DirectBuffer, int, int)} returned for the frame.
+         */
+        public void handled(final long reference)
+        {
+            final JournalSegment recordSegment = segmentOf(reference);
+            final int at = offsetOf(reference);
+            markHandled(recordSegment.buffer, at);
+            if (recordSegment != segment)
+            {
+                flush();
+                segment = recordSegment;
+            }
+            bytes += alignedRecordLength(frameLengthAt(recordSegment, at));
+        }
+
+        /**
+         * Publishes the settled bytes counted since the last flush (one atomic add per segment touched).
+         */
+        public void flush()
+        {
+            if (bytes != 0)
+            {
+                segment.addSettled(bytes);
+                bytes = 0;
+            }
+        }
+    }
+
+    /**
+     * A new settler for one consumer thread.
+     *
+     * @return the settler.
+     */
+    public Settler newSettler()
+    {
+        return new Settler();
+    }
+
+    private long reference(final JournalSegment segment, final int offset)
+    {
+        return ((long)(segment.slot + 1) << 32) | offset;
+    }
+
+    private JournalSegment segmentOf(final long reference)
+    {
+        return live[(int)(reference >>> 32) - 1];
+    }
+
+    private static int offsetOf(final long reference)
+    {
+        return (int)reference;
+    }
+
+    private static int frameLengthAt(final JournalSegment segment, final int at)
+    {
+        return lengthOf(segment.buffer.getInt(at + LENGTH_OFFSET)) - RECORD_HEADER_LENGTH;
     }
 
     /**
@@ -602,40 +687,19 @@ public final class Journal implements AutoCloseable
                     "cannot prepare the next segment (sends answer JOURNAL_FULL until it can): " + ex, ex));
             }
         }
-        work += advanceMarks(current);
+        work += removeSettled(current);
         work += flush(nowNs, false);
         return work;
     }
 
-    private int advanceMarks(final JournalSegment current)
+    /**
+     * Removes every settled segment but the active one (a recovered segment whose actors never come back does not
+     * hold later segments on disk). Settled-ness comes from counters the consumers add to in batches, so this
+     * thread never reads the records.
+     */
+    private int removeSettled(final JournalSegment current)
     {
         int work = 0;
-        for (final JournalSegment segment : segments)
-        {
-            if (!segment.recovered)
-            {
-                final long end = segment.usedEnd();
-                long mark = segment.handledMark;
-                final UnsafeBuffer buffer = segment.buffer;
-                while (mark < end)
-                {
-                    final int lengthWord = buffer.getIntAcquire((int)mark + LENGTH_OFFSET);
-                    if (lengthWord <= 0 || !isSettled(buffer.getIntAcquire((int)mark + STATE_OFFSET)))
-                    {
-                        break;
-                    }
-                    mark = nextRecordOffset(mark, lengthWord);
-                }
-                if (mark != segment.handledMark)
-                {
-                    segment.handledMark = mark;
-                    putHandledMark(buffer, mark);
-                    work++;
-                }
-            }
-        }
-        // Remove every settled segment but the active one (a recovered segment whose actors never come back
-        // does not hold later segments on disk).
         for (final Iterator<JournalSegment> it = segments.iterator(); it.hasNext(); )
         {
             final JournalSegment segment = it.next();
@@ -658,6 +722,40 @@ public final class Journal implements AutoCloseable
         return work;
     }
 
+    /**
+     * Records each live segment's handled mark in its header: every record below it is handled or cancelled, so
+     * the next recovery starts there. Reads every record from the old mark on, so it runs at close, not per record
+     * while the journal runs.
+     */
+    private void recordHandledMarks()
+    {
+        for (final JournalSegment segment : segments)
+        {
+            if (segment.recovered)
+            {
+                continue;
+            }
+            final long end = segment.usedEnd();
+            long mark = segment.handledMark;
+            final UnsafeBuffer buffer = segment.buffer;
+            while (mark < end)
+            {
+                final int lengthWord = buffer.getIntAcquire((int)mark + LENGTH_OFFSET);
+                if (!isCommitted(lengthWord, segment.tag) ||
+                    !isSettled(buffer.getIntAcquire((int)mark + STATE_OFFSET)))
+                {
+                    break;
+                }
+                mark = nextRecordOffset(mark, lengthWord);
+            }
+            if (mark != segment.handledMark)
+            {
+                segment.handledMark = mark;
+                putHandledMark(buffer, mark);
+            }
+        }
+    }
+
     private boolean isSegmentSettled(final JournalSegment segment)
     {
         if (segment.recovered)
@@ -665,7 +763,7 @@ public final class Journal implements AutoCloseable
             final AtomicLong pending = recoveredPending.get(segment);
             return pending == null || pending.get() == 0;
         }
-        return segment.lvTail() >= segment.capacity && segment.handledMark >= segment.capacity;
+        return segment.isSettled();
     }
 
     void onRecoveredHandled(final JournalSegment segment)
@@ -680,8 +778,9 @@ public final class Journal implements AutoCloseable
 
     /**
      * Reuses a removed segment's file as segment {@code index}: renamed to a temporary name (a process that dies
-     * from here on leaves a file that the next open deletes), zeroed, given a new header (forced with the zeros
-     * unless the policy is {@link FlushPolicy#NONE}), and renamed to its new name.
+     * from here on leaves a file that the next open deletes), zeroed, given a new header (forced), and renamed to
+     * its new name. The zeros need not reach the device first: after a power loss, records of the file's previous
+     * use carry the previous segment's tag and are never taken for records of this one.
      */
     private JournalSegment recycle(final JournalSegment old, final long index) throws IOException
     {
@@ -690,12 +789,11 @@ public final class Journal implements AutoCloseable
         try
         {
             Files.move(old.path, temporary, StandardCopyOption.ATOMIC_MOVE);
+            // Zeroed, so that everything after the last record reads as never written, as in a new file: a torn
+            // tail is then told apart from content left over from the file's previous use.
             old.buffer.setMemory(0, old.capacity, (byte)0);
             writeHeader(old.buffer, index, old.capacity, ctx.epochClock().time());
-            if (ctx.flushPolicy() != FlushPolicy.NONE)
-            {
-                old.mapped.force();
-            }
+            old.mapped.force(0, HEADER_LENGTH);
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
         }
         catch (final IOException | RuntimeException ex)
@@ -706,7 +804,18 @@ public final class Journal implements AutoCloseable
         }
         segmentsCreated.incrementAndGet();
         segmentsRecycled.incrementAndGet();
-        return new JournalSegment(index, file, old.channel, old.mapped, old.capacity, HEADER_LENGTH, false);
+        return live(new JournalSegment(index, file, old.channel, old.mapped, old.capacity, HEADER_LENGTH, false));
+    }
+
+    /**
+     * Registers a segment that appenders will write, so a record reference can name it by slot. The slot's
+     * previous occupant is long removed: slots outnumber the segments that can be live at once.
+     */
+    private JournalSegment live(final JournalSegment segment)
+    {
+        segment.slot = (int)(segment.index & (live.length - 1));
+        live[segment.slot] = segment; // published to appenders by READY / ACTIVE (release), to consumers by lanes
+        return segment;
     }
 
     private void remove(final JournalSegment segment)
@@ -779,7 +888,7 @@ public final class Journal implements AutoCloseable
         while (position < end)
         {
             final int lengthWord = buffer.getIntAcquire((int)position + LENGTH_OFFSET);
-            if (lengthWord <= 0)
+            if (!isCommitted(lengthWord, segment.tag))
             {
                 break;
             }
@@ -830,7 +939,7 @@ public final class Journal implements AutoCloseable
                 segment.buffer.putByte(page + PAGE_LENGTH - 1, (byte)0);
             }
             segmentsCreated.incrementAndGet();
-            return segment;
+            return live(segment);
         }
         catch (final IOException | RuntimeException ex)
         {
@@ -971,7 +1080,8 @@ public final class Journal implements AutoCloseable
             runner.close();
         }
         final JournalSegment current = segments.peekLast();
-        advanceMarks(current);
+        removeSettled(current);
+        recordHandledMarks();
         flush(ctx.nanoClock().nanoTime(), true);
         closed = true;
         closeSegments();

@@ -37,21 +37,25 @@ import java.util.zip.CRC32C;
  *  +---------------------------------------------------------------+
  *
  * Record, at a 64-byte aligned offset:
- *  +-------------------------------+-------------------------------+
- *  |   Length (i32, commit word)   |          State (i32)          |  0
- *  +-------------------------------+-------------------------------+
+ *  +-+-----------------------------+-------------------------------+
+ *  |C|  Tag (14)  |  Length (17)   |          State (i32)          |  0
+ *  +-+-----------------------------+-------------------------------+
  *  |           Frame (header, payload, CRC32C), as routed         ...  8
  * ...                                                              |
  *  +---------------------------------------------------------------+
- *  |           zero padding to the next 64-byte boundary           |
+ *  |     padding to the next 64-byte boundary (not read)           |
  *  +---------------------------------------------------------------+
+ *   Length word (i32): bit 31 C = claimed, not committed yet; bits 30..17 the segment's tag; bits 16..0 a length.
  * </pre>
- * <b>Commit protocol.</b> A writer claims {@code align(8 + frameLength, 64)} bytes, stores the negated aligned
- * length in the length word (the region is claimed, being written: a reader can skip it), writes the frame, then
- * publishes the record's exact length ({@code 8 + frameLength}) with a store-release. A reader trusts a record
- * only when its length is positive, is exactly {@code 8 +} the length its frame declares (no frame padding), and
- * its frame passes length and CRC32C verification, so a torn write is always detected. A length of 0 means nothing
- * was ever written there (files are zero-filled when created).
+ * <b>Tag.</b> Each segment has a tag, {@code 1 + index % 16383}, stored in every record's length word: a word
+ * whose tag is not the segment's own (from another segment's file, or a damaged word) is never taken for a
+ * record. Files are zero-filled when created and zeroed when reused, so 0 means "never written".
+ * <p>
+ * <b>Commit protocol.</b> A writer claims {@code align(8 + frameLength, 64)} bytes, stores a claim word (C set, the
+ * tag, the aligned length: a reader can skip the region) and the state {@link #PENDING}, writes the frame, then
+ * publishes the commit word (the tag and the exact {@code 8 + frameLength}) with a store-release. A reader trusts
+ * a record only when its commit word carries the segment's tag and its frame passes length and CRC32C
+ * verification, so a torn write is always detected.
  * <p>
  * <b>State.</b> {@link #PENDING} (0) when written; the consumer that handled the frame stores {@link #HANDLED}; a
  * sender whose offer failed after the append stores {@link #CANCELLED}; {@link #PADDING} fills a segment's end.
@@ -86,6 +90,15 @@ public final class JournalDescriptor
     public static final int HANDLED_MARK_OFFSET = 48;
     /** Offset of the handled mark's bitwise complement. */
     public static final int HANDLED_MARK_CHECK_OFFSET = 56;
+
+    /** Bits of the length in a length word. */
+    public static final int LENGTH_BITS = 17;
+    /** Mask of the length in a length word. */
+    public static final int LENGTH_MASK = (1 << LENGTH_BITS) - 1;
+    /** Number of distinct tags. */
+    public static final int TAG_COUNT = 16383;
+    /** The claim bit of a length word. */
+    public static final int CLAIM_BIT = 0x8000_0000;
 
     /** Records start at multiples of this. */
     public static final int RECORD_ALIGNMENT = BitUtil.CACHE_LINE_LENGTH;
@@ -128,15 +141,85 @@ public final class JournalDescriptor
     }
 
     /**
-     * Offset of the record following one, from its committed or claimed length.
+     * Offset of the record following one, from its commit or claim word.
      *
      * @param recordOffset offset of the record.
-     * @param lengthWord   its length word (positive committed length, or negative claimed aligned length).
+     * @param lengthWord   its length word.
      * @return the next record's offset.
      */
     public static long nextRecordOffset(final long recordOffset, final int lengthWord)
     {
-        return recordOffset + BitUtil.align(Math.abs((long)lengthWord), RECORD_ALIGNMENT);
+        return recordOffset + BitUtil.align(lengthOf(lengthWord), RECORD_ALIGNMENT);
+    }
+
+    /**
+     * The tag of a segment.
+     *
+     * @param segmentIndex the segment's index.
+     * @return its tag, 1 to {@value #TAG_COUNT}.
+     */
+    public static int tag(final long segmentIndex)
+    {
+        return (int)(segmentIndex % TAG_COUNT) + 1;
+    }
+
+    /**
+     * A commit word.
+     *
+     * @param tag    the segment's tag.
+     * @param length the record's length ({@code 8 + frameLength}, or a padding record's length).
+     * @return the word.
+     */
+    public static int commitWord(final int tag, final int length)
+    {
+        return (tag << LENGTH_BITS) | length;
+    }
+
+    /**
+     * A claim word.
+     *
+     * @param tag           the segment's tag.
+     * @param alignedLength the claimed bytes.
+     * @return the word.
+     */
+    public static int claimWord(final int tag, final int alignedLength)
+    {
+        return CLAIM_BIT | (tag << LENGTH_BITS) | alignedLength;
+    }
+
+    /**
+     * Whether a length word is a commit word of a segment (not a claim, not left over from a previous use).
+     *
+     * @param lengthWord the word.
+     * @param tag        the segment's tag.
+     * @return true if committed in this segment.
+     */
+    public static boolean isCommitted(final int lengthWord, final int tag)
+    {
+        return (lengthWord & ~LENGTH_MASK) == (tag << LENGTH_BITS) && (lengthWord & LENGTH_MASK) != 0;
+    }
+
+    /**
+     * Whether a length word is a claim word of a segment.
+     *
+     * @param lengthWord the word.
+     * @param tag        the segment's tag.
+     * @return true if claimed (not committed) in this segment.
+     */
+    public static boolean isClaimed(final int lengthWord, final int tag)
+    {
+        return (lengthWord & ~LENGTH_MASK) == (CLAIM_BIT | (tag << LENGTH_BITS)) && (lengthWord & LENGTH_MASK) != 0;
+    }
+
+    /**
+     * The length in a commit or claim word.
+     *
+     * @param lengthWord the word.
+     * @return the length.
+     */
+    public static int lengthOf(final int lengthWord)
+    {
+        return lengthWord & LENGTH_MASK;
     }
 
     /**

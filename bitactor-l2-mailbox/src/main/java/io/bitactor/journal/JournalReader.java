@@ -361,7 +361,8 @@ public final class JournalReader implements AutoCloseable
         for (final Segment segment : segments)
         {
             final long index = segment.index;
-            final long end = scanner.scan(segment.buffer, JournalDescriptor.HEADER_LENGTH, segment.length,
+            final long end = scanner.scan(segment.buffer, JournalDescriptor.tag(index), JournalDescriptor.HEADER_LENGTH,
+                segment.length,
                 new SegmentScanner.Visitor()
                 {
                     public void onRecord(

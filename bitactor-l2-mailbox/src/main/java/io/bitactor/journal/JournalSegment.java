@@ -17,12 +17,14 @@ import java.nio.file.Path;
 final class JournalSegment
 {
     private static final VarHandle TAIL;
+    private static final VarHandle SETTLED;
 
     static
     {
         try
         {
             TAIL = MethodHandles.lookup().findVarHandle(JournalSegment.class, "tail", long.class);
+            SETTLED = MethodHandles.lookup().findVarHandle(JournalSegment.class, "settled", long.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -31,6 +33,8 @@ final class JournalSegment
     }
 
     final long index;
+    /** {@link JournalDescriptor#tag(long)} of the index. */
+    final int tag;
     final Path path;
     final FileChannel channel;
     final MappedByteBuffer mapped;
@@ -40,9 +44,19 @@ final class JournalSegment
     /** True for segments found at start: no appends, only recovered records. */
     final boolean recovered;
 
-    // Claimed bytes; may run past capacity when appenders overflow into a rotation.
+    // Claimed bytes; may run past capacity when appenders overflow into a rotation. Written by appenders only.
     @SuppressWarnings("unused")
     private volatile long tail;
+
+    // Padded away from the tail: consumers add to it (in batches) while appenders claim.
+    @SuppressWarnings("unused")
+    private long p01, p02, p03, p04, p05, p06, p07;
+    // Bytes of records (and padding) that need no delivery any more: handled, cancelled, padding.
+    @SuppressWarnings("unused")
+    private volatile long settled;
+
+    /** Slot in the journal's table of live segments (set before publication), -1 for recovered segments. */
+    int slot = -1;
 
     // Agent thread only.
     long forcedUpTo;
@@ -53,6 +67,7 @@ final class JournalSegment
         final long tail, final boolean recovered)
     {
         this.index = index;
+        this.tag = JournalDescriptor.tag(index);
         this.path = path;
         this.channel = channel;
         this.mapped = mapped;
@@ -71,6 +86,24 @@ final class JournalSegment
     long getAndAddTail(final long length)
     {
         return (long)TAIL.getAndAdd(this, length);
+    }
+
+    /**
+     * Adds settled bytes (atomic: consumers of several shards and cancelling senders add).
+     */
+    void addSettled(final long bytes)
+    {
+        SETTLED.getAndAdd(this, bytes);
+    }
+
+    /**
+     * Whether every byte of this segment after the header is a settled record or padding: nothing in it needs
+     * delivery and no appender will write to it again.
+     */
+    boolean isSettled()
+    {
+        return (long)TAIL.getVolatile(this) >= capacity &&
+            (long)SETTLED.getVolatile(this) >= capacity - JournalDescriptor.HEADER_LENGTH;
     }
 
     /**

@@ -153,7 +153,8 @@ public final class RecoveredFrames
         delivered[index] = true;
         final JournalSegment segment = segments[index];
         final int offset = recordOffsets[index];
-        final int frameLength = segment.buffer.getInt(offset) - JournalDescriptor.RECORD_HEADER_LENGTH;
+        final int frameLength = JournalDescriptor.lengthOf(segment.buffer.getInt(offset)) -
+            JournalDescriptor.RECORD_HEADER_LENGTH;
         try
         {
             handler.onFrame(segment.buffer, offset + JournalDescriptor.FRAME_OFFSET, frameLength);

@@ -6,6 +6,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
 
+
 import static io.bitactor.journal.JournalDescriptor.*;
 
 /**
@@ -49,44 +50,45 @@ final class SegmentScanner
      * Scans records from {@code start} to {@code limit}.
      *
      * @param buffer  the segment.
+     * @param tag     the segment's tag ({@link JournalDescriptor#tag(long)}).
      * @param start   a record offset to start at.
      * @param limit   the end of the readable bytes.
      * @param visitor receives records and skipped regions.
-     * @return the offset where data ends: after it no record verifies, so any non-zero byte from there to
-     * {@code limit} is a torn tail.
+     * @return the offset where data ends: after it no record of this segment verifies.
      */
-    long scan(final UnsafeBuffer buffer, final long start, final long limit, final Visitor visitor)
+    long scan(final UnsafeBuffer buffer, final int tag, final long start, final long limit, final Visitor visitor)
     {
         long offset = start;
         while (offset + RECORD_HEADER_LENGTH <= limit)
         {
             final int lengthWord = buffer.getIntVolatile((int)offset + LENGTH_OFFSET);
             final int state = buffer.getIntVolatile((int)offset + STATE_OFFSET);
-            if (lengthWord > 0 && state == PADDING && offset + lengthWord <= limit &&
-                ((offset + lengthWord) & (RECORD_ALIGNMENT - 1)) == 0)
+            if (isPadding(lengthWord, state, tag, offset, limit))
             {
-                offset += lengthWord;
+                offset += lengthOf(lengthWord);
                 continue;
             }
-            if (lengthWord > 0 && isRecord(buffer, offset, lengthWord, limit))
+            if (isCommitted(lengthWord, tag) && isRecord(buffer, offset, lengthOf(lengthWord), limit))
             {
-                visitor.onRecord(offset, state, buffer, (int)offset + FRAME_OFFSET, lengthWord - RECORD_HEADER_LENGTH);
+                visitor.onRecord(offset, state, buffer, (int)offset + FRAME_OFFSET,
+                    lengthOf(lengthWord) - RECORD_HEADER_LENGTH);
                 offset = nextRecordOffset(offset, lengthWord);
                 continue;
             }
-            if (lengthWord < 0 && -lengthWord >= RECORD_ALIGNMENT && (-lengthWord & (RECORD_ALIGNMENT - 1)) == 0 &&
-                offset - lengthWord <= limit && nextValid(buffer, offset - lengthWord, limit) == offset - lengthWord)
+            final int claimed = lengthOf(lengthWord);
+            if (isClaimed(lengthWord, tag) && claimed >= RECORD_ALIGNMENT && (claimed & (RECORD_ALIGNMENT - 1)) == 0 &&
+                offset + claimed <= limit && nextValid(buffer, tag, offset + claimed, limit) == offset + claimed)
             {
-                visitor.onSkipped(offset, -lengthWord, "claimed, never committed");
-                offset -= lengthWord;
+                visitor.onSkipped(offset, claimed, "claimed, never committed");
+                offset += claimed;
                 continue;
             }
-            final long next = nextValid(buffer, offset + RECORD_ALIGNMENT, limit);
+            final long next = nextValid(buffer, tag, offset + RECORD_ALIGNMENT, limit);
             if (next < 0)
             {
-                return offset; // nothing valid follows: the rest is a torn tail (or never written)
+                return offset; // nothing valid follows: the rest is a torn tail, never written, or left over
             }
-            visitor.onSkipped(offset, next - offset, lengthWord > 0 ?
+            visitor.onSkipped(offset, next - offset, isCommitted(lengthWord, tag) ?
                 "record failing verification (length or CRC32C)" : "unreadable bytes before the next valid record");
             offset = next;
         }
@@ -95,7 +97,7 @@ final class SegmentScanner
 
     /**
      * The extent of a torn tail: the bytes from {@code end} (what {@link #scan} returned) up to and including the
-     * last non-zero byte before {@code limit}. Only reads.
+     * last non-zero byte before {@code limit} (segment files are zero where nothing was written). Only reads.
      *
      * @param buffer the segment.
      * @param end    where data ends.
@@ -124,20 +126,27 @@ final class SegmentScanner
         return lastNonZero < 0 ? 0 : lastNonZero + 1 - end;
     }
 
+    private boolean isPadding(final int lengthWord, final int state, final int tag, final long offset, final long limit)
+    {
+        final int length = lengthOf(lengthWord);
+        return state == PADDING && isCommitted(lengthWord, tag) && offset + length <= limit &&
+            ((offset + length) & (RECORD_ALIGNMENT - 1)) == 0;
+    }
+
     /**
-     * The offset of the next record at or after {@code from} whose frame verifies, or -1.
+     * The offset of the next record or padding of this segment at or after {@code from} that verifies, or -1.
      */
-    private long nextValid(final UnsafeBuffer buffer, final long from, final long limit)
+    private long nextValid(final UnsafeBuffer buffer, final int tag, final long from, final long limit)
     {
         for (long offset = from; offset + RECORD_HEADER_LENGTH <= limit; offset += RECORD_ALIGNMENT)
         {
             final int lengthWord = buffer.getIntVolatile((int)offset + LENGTH_OFFSET);
-            if (lengthWord > 0 && buffer.getIntVolatile((int)offset + STATE_OFFSET) == PADDING &&
-                offset + lengthWord <= limit && ((offset + lengthWord) & (RECORD_ALIGNMENT - 1)) == 0)
+            if (!isCommitted(lengthWord, tag))
             {
-                return offset;
+                continue;
             }
-            if (lengthWord > 0 && isRecord(buffer, offset, lengthWord, limit))
+            if (isPadding(lengthWord, buffer.getIntVolatile((int)offset + STATE_OFFSET), tag, offset, limit) ||
+                isRecord(buffer, offset, lengthOf(lengthWord), limit))
             {
                 return offset;
             }
@@ -145,10 +154,10 @@ final class SegmentScanner
         return -1;
     }
 
-    private boolean isRecord(final UnsafeBuffer buffer, final long offset, final int lengthWord, final long limit)
+    private boolean isRecord(final UnsafeBuffer buffer, final long offset, final int length, final long limit)
     {
-        final int frameLength = lengthWord - RECORD_HEADER_LENGTH;
-        if (frameLength < FrameDescriptor.frameLength(0) || offset + lengthWord > limit)
+        final int frameLength = length - RECORD_HEADER_LENGTH;
+        if (frameLength < FrameDescriptor.frameLength(0) || offset + length > limit)
         {
             return false;
         }

@@ -1,7 +1,7 @@
 package io.bitactor.mailbox;
 
 import io.bitactor.core.FrameDescriptor;
-import io.bitactor.journal.JournalDescriptor;
+import io.bitactor.journal.Journal;
 import io.bitactor.mailbox.internal.FrameSlot;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -74,6 +74,7 @@ public final class Mailbox
     private final ErrorHandler errorHandler;
     private final Router router;
     private final boolean holdMovedActors;
+    private final Journal.Settler settler;
 
     // Written by the router (under its lock), read by consumers and senders.
     @SuppressWarnings("unused")
@@ -104,6 +105,7 @@ public final class Mailbox
         this.errorHandler = ctx.errorHandler();
         this.router = router;
         this.holdMovedActors = ctx.holdMovedActors();
+        this.settler = router.journal() == null ? null : router.journal().newSettler();
         final UnsafeBuffer fenceStates = new UnsafeBuffer(new byte[2 * FrameSlot.STATE_LENGTH]);
         this.laneFence = new FrameSlot(fenceStates, 0, FrameSlot.KIND_FENCE, false, fenceStates, 0);
         this.controlFence = new FrameSlot(fenceStates, 0, FrameSlot.KIND_FENCE, true, fenceStates, 1);
@@ -185,6 +187,16 @@ public final class Mailbox
      * @return the number of frames handed to the handler (or dead-lettered).
      */
     public int drain(final FrameHandler handler, final int limit)
+    {
+        final int drained = drainLanes(handler, limit);
+        if (null != settler)
+        {
+            settler.flush();
+        }
+        return drained;
+    }
+
+    private int drainLanes(final FrameHandler handler, final int limit)
     {
         if (closed)
         {
@@ -397,15 +409,18 @@ public final class Mailbox
     }
 
     /**
-     * Marks the frame's journal record handled: a store into the record's own line, which no sender writes again.
+     * Marks the frame's journal record handled: a store into the record's own line, which no sender writes again;
+     * the segment's settled count is added to once per drain.
      */
-    private static void settleJournalRecord(final FrameSlot slot)
+    private void settleJournalRecord(final FrameSlot slot)
     {
-        final UnsafeBuffer journalBuffer = slot.journalBuffer;
-        if (journalBuffer != null)
+        if (null != settler)
         {
-            JournalDescriptor.markHandled(journalBuffer, slot.journalOffset);
-            slot.journalBuffer = null;
+            final long record = slot.journalRef();
+            if (record > 0)
+            {
+                settler.handled(record);
+            }
         }
     }
 
@@ -462,7 +477,6 @@ public final class Mailbox
         router.deadLetter(
             deadLetterSink, DeadLetterReason.MAILBOX_CLOSED, slot.buffer, slot.offset, slot.frameLength());
         // Not handled: its journal record stays pending, so the next run on the journal delivers it.
-        slot.journalBuffer = null;
         slot.soState(FrameSlot.FREE);
         publish(DEAD_LETTERED, get(DEAD_LETTERED) + 1);
     }

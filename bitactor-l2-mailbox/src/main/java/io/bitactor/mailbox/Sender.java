@@ -8,7 +8,6 @@ import io.bitactor.core.HybridLogicalClock;
 import io.bitactor.core.MessageIdSource;
 import io.bitactor.core.MessageType;
 import io.bitactor.journal.Journal;
-import io.bitactor.journal.JournalDescriptor;
 import io.bitactor.mailbox.internal.FrameSlot;
 import org.agrona.BitUtil;
 import org.agrona.BufferUtil;
@@ -69,6 +68,7 @@ public final class Sender implements AutoCloseable
     private final FrameSlot[] slots;
     private final int slotMask;
     private final int slotLength;
+    private final int maxFrameLength;
     private int cursor;
     private FrameSlot claimed;
     private boolean closed;
@@ -99,7 +99,10 @@ public final class Sender implements AutoCloseable
         final int slotCount = BitUtil.findNextPositivePowerOfTwo(ctx.senderSlots());
         // Slots are cache-line multiples so that the owner writing one slot never shares a line with the
         // consumer reading its neighbour.
-        this.slotLength = BitUtil.align(FrameDescriptor.maxFrameLength(maxPayloadLength), BitUtil.CACHE_LINE_LENGTH);
+        // With a journal, each slot also holds the 8-byte reference to its frame's record, after the largest frame.
+        this.maxFrameLength = FrameDescriptor.maxFrameLength(maxPayloadLength);
+        this.slotLength = BitUtil.align(maxFrameLength + (null == journal ? 0 : 8), BitUtil.CACHE_LINE_LENGTH);
+        final int journalRefOffset = null == journal ? -1 : slotLength - 8;
         // Off-heap and cache-line aligned: slot boundaries are line boundaries (a heap array's base is not).
         final UnsafeBuffer slab = new UnsafeBuffer(
             BufferUtil.allocateDirectAligned(slotCount * slotLength, BitUtil.CACHE_LINE_LENGTH));
@@ -108,7 +111,7 @@ public final class Sender implements AutoCloseable
         this.slots = new FrameSlot[slotCount];
         for (int i = 0; i < slotCount; i++)
         {
-            slots[i] = new FrameSlot(slab, i * slotLength, FrameSlot.KIND_FRAME, false, states, i);
+            slots[i] = new FrameSlot(slab, i * slotLength, FrameSlot.KIND_FRAME, false, states, i, journalRefOffset);
         }
         this.slotMask = slotCount - 1;
     }
@@ -356,7 +359,7 @@ public final class Sender implements AutoCloseable
             router.deadLetter(deadLetterSink, DeadLetterReason.INVALID_FRAME, frame, offset, length);
             return OfferStatus.INVALID_FRAME;
         }
-        if (length > slotLength)
+        if (length > maxFrameLength)
         {
             router.countRejection(OfferStatus.PAYLOAD_TOO_LARGE);
             return OfferStatus.PAYLOAD_TOO_LARGE;
@@ -388,17 +391,16 @@ public final class Sender implements AutoCloseable
             if (typeCode == MessageType.CAST.code() || typeCode == MessageType.CALL.code())
             {
                 // Write-ahead: the record is in mapped memory before any consumer can see the frame.
-                final int record = journal.append(buffer, offset, slot.frameLength());
+                final long record = journal.append(buffer, offset, slot.frameLength());
                 if (record < 0)
                 {
                     return journalRefused(slot, record);
                 }
-                slot.journalBuffer = journal.segmentBuffer();
-                slot.journalOffset = record;
+                slot.journalRef(record);
             }
             else
             {
-                slot.journalBuffer = null; // replies and system frames are not journaled (see Journal)
+                slot.journalRef(0); // replies and system frames are not journaled (see Journal)
             }
         }
 
@@ -433,12 +435,15 @@ public final class Sender implements AutoCloseable
             claimed = null;
             return status;
         }
-        final UnsafeBuffer journalBuffer = slot.journalBuffer;
-        if (null != journalBuffer)
+        if (null != journal)
         {
-            // Not accepted after all: a recovery must not deliver it (a retry appends a new record).
-            JournalDescriptor.markCancelled(journalBuffer, slot.journalOffset);
-            slot.journalBuffer = null;
+            final long record = slot.journalRef();
+            if (record > 0)
+            {
+                // Not accepted after all: a recovery must not deliver it (a retry appends a new record).
+                journal.cancel(record);
+                slot.journalRef(0);
+            }
         }
         router.countRejection(status);
         if (!status.isBackPressure())
@@ -451,7 +456,7 @@ public final class Sender implements AutoCloseable
         return status;
     }
 
-    private OfferStatus journalRefused(final FrameSlot slot, final int record)
+    private OfferStatus journalRefused(final FrameSlot slot, final long record)
     {
         if (record == Journal.FULL)
         {

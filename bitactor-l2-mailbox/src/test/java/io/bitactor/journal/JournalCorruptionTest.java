@@ -92,7 +92,7 @@ class JournalCorruptionTest
      * A record found by walking an undamaged segment file.
      *
      * @param start      offset of the record in its file.
-     * @param lengthWord its committed length ({@code 8 + frameLength}, or the padding's length).
+     * @param lengthWord its committed length ({@code 8 + frameLength}, or the padding's length), from its commit word.
      * @param state      its state word.
      * @param messageId  the message id of its frame (0 for padding).
      * @param padding    whether it is the padding record at the end of a segment.
@@ -236,8 +236,9 @@ class JournalCorruptionTest
                 final int padded = FrameDescriptor.alignedFrameLength(frameLength - FrameDescriptor.frameLength(0));
                 if (damagedRecord == null && padded != frameLength)
                 {
-                    new UnsafeBuffer(bytes).putInt(
-                        record.start() + LENGTH_OFFSET, RECORD_HEADER_LENGTH + padded, ByteOrder.LITTLE_ENDIAN);
+                    new UnsafeBuffer(bytes).putInt(record.start() + LENGTH_OFFSET, JournalDescriptor.commitWord(
+                        JournalDescriptor.tag(JournalDescriptor.segmentIndex(segment.name())),
+                        RECORD_HEADER_LENGTH + padded), ByteOrder.LITTLE_ENDIAN);
                     damagedSegment = segment;
                     damagedRecord = record;
                 }
@@ -613,14 +614,18 @@ class JournalCorruptionTest
             final byte[] bytes = Files.readAllBytes(file);
             final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
             final List<Rec> records = new ArrayList<>();
+            final int tag = JournalDescriptor.tag(JournalDescriptor.segmentIndex(name));
             int offset = HEADER_LENGTH;
             while (offset + RECORD_HEADER_LENGTH <= bytes.length)
             {
-                final int lengthWord = intAt(bytes, offset + LENGTH_OFFSET);
-                if (lengthWord == 0)
+                final int word = intAt(bytes, offset + LENGTH_OFFSET);
+                if (word == 0)
                 {
                     break;
                 }
+                assertThat(JournalDescriptor.isCommitted(word, tag)).as("%s @%d: committed with tag %d", name, offset, tag)
+                    .isTrue();
+                final int lengthWord = JournalDescriptor.lengthOf(word);
                 final int state = intAt(bytes, offset + STATE_OFFSET);
                 final String where = name + " @" + offset;
                 assertThat(lengthWord).as(where).isPositive();

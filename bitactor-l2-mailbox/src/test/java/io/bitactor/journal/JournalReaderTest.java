@@ -398,7 +398,8 @@ class JournalReaderTest
         final byte original = Files.readAllBytes(segmentFile(0))[(int)flipAt];
         write(segmentFile(0), flipAt, ByteBuffer.wrap(new byte[] {(byte)(original ^ 0x55)}));
         write(segmentFile(0), twelfth.offset(),
-            ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, -aligned));
+            ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0,
+                JournalDescriptor.claimWord(JournalDescriptor.tag(0), aligned)));
 
         final Collector collector = new Collector();
         final List<String> skipped = new ArrayList<>();

@@ -5,7 +5,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * One frame-sized region of a sender's off-heap slab, passed through mailbox lanes by reference so that nothing is
- * allocated per message. The object is immutable but for its journal record reference: the frame lives in the slab (slots are whole cache lines,
+ * allocated per message. The object itself is immutable: the frame lives in the slab (slots are whole cache lines,
  * so neighbouring slots never share one) and the slot's state word lives in a separate, compact state array of its
  * owner.
  * <p>
@@ -50,12 +50,11 @@ public final class FrameSlot
     private final int stateOffset;
 
     /**
-     * The journal segment holding this frame's record, or null when the frame is not journaled. Written by the
-     * owner before the offer (the lane publishes it), read and cleared by the consumer.
+     * Offset, from {@link #offset}, of the 8-byte reference to the frame's journal record (after the largest
+     * frame, in the slot's last cache line, which the consumer reads anyway), or -1 when the owner has no journal.
+     * The owner writes the reference (0: not journaled) before the offer; the lane publishes it.
      */
-    public UnsafeBuffer journalBuffer;
-    /** Offset of the frame's journal record in {@link #journalBuffer}. */
-    public int journalOffset;
+    public final int journalRefOffset;
 
     /** For fences: the ring epoch whose handover this fence closes (router writes, lane publishes). */
     public long fenceEpoch;
@@ -80,6 +79,30 @@ public final class FrameSlot
         final UnsafeBuffer states,
         final int stateIndex)
     {
+        this(buffer, offset, kind, controlLane, states, stateIndex, -1);
+    }
+
+    /**
+     * A slot with room for a journal record reference.
+     *
+     * @param buffer           the owner's buffer.
+     * @param offset           of the slot in the buffer.
+     * @param kind             {@link #KIND_FRAME} or {@link #KIND_FENCE}.
+     * @param controlLane      for fences: whether it goes to the control lane.
+     * @param states           the owner's state array.
+     * @param stateIndex       this slot's index in the state array.
+     * @param journalRefOffset offset of the journal record reference from {@code offset}, or -1.
+     */
+    public FrameSlot(
+        final UnsafeBuffer buffer,
+        final int offset,
+        final int kind,
+        final boolean controlLane,
+        final UnsafeBuffer states,
+        final int stateIndex,
+        final int journalRefOffset)
+    {
+        this.journalRefOffset = journalRefOffset;
         this.buffer = buffer;
         this.offset = offset;
         this.kind = kind;
@@ -96,6 +119,26 @@ public final class FrameSlot
     public int frameLength()
     {
         return FrameDescriptor.frameLength(FrameDescriptor.payloadLength(buffer, offset));
+    }
+
+    /**
+     * The reference to this frame's journal record.
+     *
+     * @return the reference, or 0 when the frame is not journaled.
+     */
+    public long journalRef()
+    {
+        return journalRefOffset < 0 ? 0 : buffer.getLong(offset + journalRefOffset);
+    }
+
+    /**
+     * Sets the reference to this frame's journal record (owner only, before the offer).
+     *
+     * @param reference the reference, 0 for none.
+     */
+    public void journalRef(final long reference)
+    {
+        buffer.putLong(offset + journalRefOffset, reference);
     }
 
     /**
