@@ -15,7 +15,7 @@ class BenchmarkGateTest
 {
     private static final String L2 = "io.bitactor.bench.L2RoutingBenchmark.route";
     private static final String L3 = "io.bitactor.bench.L3ProcessingBenchmark.handle";
-    private static final Targets TARGETS = new Targets(100, 200, 1, 50);
+    private static final Targets TARGETS = new Targets(100, 200, 1, 50, false);
 
     /** The shape JMH 1.37 writes with -rf json -prof gc (trimmed: raw data and some metrics left out). */
     private static final String JMH_JSON = """
@@ -112,6 +112,19 @@ class BenchmarkGateTest
             .as("the fast-state bound is inclusive").isEqualTo(Verdict.FAIL);
         assertThat(BenchmarkGate.verdict(List.of(attempt(L3, 250, 0.01, 90)), TARGETS))
             .as("the L3 target is enforced in every host state").isEqualTo(Verdict.FAIL);
+    }
+
+    @Test
+    void l2WithTheJournalOnIsReportedNotEnforcedUnlessAsked()
+    {
+        final Attempt journalMiss = new Attempt(
+            new JmhJson.Row(L2, Map.of("journal", "on", "shards", "4"), 150, Double.NaN, 0.01), 20);
+        assertThat(BenchmarkGate.verdict(List.of(journalMiss), TARGETS)).isEqualTo(Verdict.MISSED_NOT_ENFORCED);
+        assertThat(BenchmarkGate.verdict(List.of(journalMiss), new Targets(100, 200, 1, 50, true)))
+            .isEqualTo(Verdict.FAIL);
+        final Attempt journalOffMiss = new Attempt(
+            new JmhJson.Row(L2, Map.of("journal", "off", "shards", "4"), 150, Double.NaN, 0.01), 20);
+        assertThat(BenchmarkGate.verdict(List.of(journalOffMiss), TARGETS)).isEqualTo(Verdict.FAIL);
     }
 
     @Test
