@@ -41,7 +41,6 @@ import java.util.stream.Stream;
  *   replayed per second = {@value #RECORDS} / (seconds per op).</li>
  * </ul>
  */
-@Fork(value = 1, jvmArgsAppend = { "-Xms1g", "-Xmx1g", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED" })
 public class JournalBenchmark
 {
     /** Messages in the journal that {@link Recovery#recover} replays. */
@@ -73,6 +72,7 @@ public class JournalBenchmark
 
     /** Append throughput. */
     @State(Scope.Benchmark)
+    @Fork(value = 1, jvmArgsAppend = { "-Xms1g", "-Xmx1g", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED" })
     @BenchmarkMode(Mode.AverageTime)
     @OutputTimeUnit(TimeUnit.NANOSECONDS)
     @Warmup(iterations = 3, time = 1)
@@ -140,6 +140,7 @@ public class JournalBenchmark
 
     /** Recovery speed. */
     @State(Scope.Benchmark)
+    @Fork(value = 1, jvmArgsAppend = { "-Xms1g", "-Xmx1g", "--add-exports", "java.base/jdk.internal.misc=ALL-UNNAMED" })
     @BenchmarkMode(Mode.SingleShotTime)
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
     @Warmup(iterations = 2)
