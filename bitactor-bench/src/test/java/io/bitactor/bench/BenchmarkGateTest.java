@@ -128,6 +128,17 @@ class BenchmarkGateTest
     }
 
     @Test
+    void withL2TimeReportedOnlyAllocationAndL3AreEnforced()
+    {
+        final Targets reportL2 = new Targets(100, 200, 1, 50, false, false);
+        assertThat(BenchmarkGate.verdict(List.of(attempt(L2, 180, 0.01, 20)), reportL2))
+            .isEqualTo(Verdict.MISSED_NOT_ENFORCED);
+        assertThat(BenchmarkGate.verdict(List.of(attempt(L2, 50, 2.0, 20)), reportL2)).isEqualTo(Verdict.FAIL);
+        assertThat(BenchmarkGate.verdict(List.of(attempt(L3, 250, 0.01, 20)), reportL2)).isEqualTo(Verdict.FAIL);
+        assertThat(BenchmarkGate.verdict(List.of(attempt(L2, 50, 0.01, 20)), reportL2)).isEqualTo(Verdict.PASS);
+    }
+
+    @Test
     void theReportListsEveryAttemptAndVerdict()
     {
         final String report = BenchmarkGate.report(Map.of("L2RoutingBenchmark.route {shards=4}",
