@@ -146,6 +146,9 @@ public final class JournalDescriptor
      */
     public static final int DAMAGED_ACK = 0xDA4B_0000;
 
+    // The effective state of a record whose state word reads HANDLED (damage: never written there).
+    private static final int DAMAGED_HANDLED_WORD = 0x8000_0000 | 0x4C444E48;
+
     /** State of a record written and not yet handled. */
     public static final int PENDING = 0;
     /**
@@ -444,7 +447,7 @@ public final class JournalDescriptor
     /**
      * The effective state of a record: {@link #HANDLED} if its ack is {@link #ACK}; {@link #DAMAGED_ACK} with the
      * ack in its low half if the ack is neither 0 nor {@link #ACK}; else its state word ({@link #PENDING},
-     * {@link #CANCELLED}, {@link #PADDING}, or a damaged value). An ack beyond the end of the buffer (a file cut
+     * {@link #CANCELLED}, {@link #PADDING}, or a damaged value, {@link #HANDLED} included: it is never stored there). An ack beyond the end of the buffer (a file cut
      * short) is unacknowledged.
      *
      * @param buffer        the mapped segment (its capacity is the file's length).
@@ -464,17 +467,19 @@ public final class JournalDescriptor
     static int effectiveState(
         final UnsafeBuffer buffer, final long recordsEnd, final long recordOffset, final int stateWord)
     {
+        // HANDLED is never stored into a state word (only reported for an ack): a state word holding it is damage.
+        final int word = stateWord == HANDLED ? DAMAGED_HANDLED_WORD : stateWord;
         final long at = ackOffsetAt(recordsEnd, recordOffset);
         if (at + ACK_LENGTH > buffer.capacity())
         {
-            return stateWord; // the file was cut short before the ack: not acknowledged
+            return word; // the file was cut short before the ack: not acknowledged
         }
         final short ack = buffer.getShortVolatile((int)at);
         if (ack == ACK)
         {
             return HANDLED;
         }
-        return ack == 0 ? stateWord : DAMAGED_ACK | (ack & 0xFFFF);
+        return ack == 0 ? word : DAMAGED_ACK | (ack & 0xFFFF);
     }
 
     /**
