@@ -43,8 +43,9 @@ import static io.bitactor.journal.JournalDescriptor.*;
  *   record is in mapped memory, which survives the death of the process, before the message is offered to a
  *   mailbox. One journal serves every shard, so the journal's order respects every happens-before between
  *   sends.</li>
- *   <li><b>Handled</b>: the consumer that handled a frame stores {@link JournalDescriptor#HANDLED} into its
- *   record's state word (a store into a line no sender writes again).</li>
+ *   <li><b>Handled</b>: the consumer that handled a frame stores {@link JournalDescriptor#ACK} into the record's
+ *   ack short, in the ack area at the end of the segment file: compact lines no sender writes, so the
+ *   acknowledgement does not pull the record's line (just written by the sender, on another core) across.</li>
  *   <li><b>Agent</b> (a thread of its own, or {@link #doWork()}): prepares the next segment before it is needed
  *   (zero-filled, so a full disk is found there and not by a write into a mapped page), advances each segment's
  *   handled mark (batched, in the segment header), deletes or archives segments wholly below it, and forces mapped
@@ -284,12 +285,13 @@ public final class Journal implements AutoCloseable
             for (final Path file : files)
             {
                 final long index = segmentIndex(file.getFileName().toString());
-                final JournalSegment segment = mapExisting(file, index);
+                final JournalSegment segment = mapExisting(file, index, details);
                 segments.addLast(segment);
                 nextIndex = Math.max(nextIndex, index + 1);
                 final AtomicLong pending = new AtomicLong();
                 final long start = segment.handledMark;
-                final long end = scanner.scan(segment.buffer, segment.tag, start, segment.capacity, new SegmentScanner.Visitor()
+                final long end = scanner.scan(segment.buffer, segment.tag, segment.recordsEnd, start,
+                    new SegmentScanner.Visitor()
                 {
                     public void onRecord(
                         final long recordOffset, final int state, final UnsafeBuffer buffer, final int frameOffset,
@@ -395,32 +397,65 @@ public final class Journal implements AutoCloseable
         return files;
     }
 
-    private JournalSegment mapExisting(final Path file, final long index) throws IOException
+    /**
+     * Maps a segment found at open, after checking its header. A file cut short (shorter than the length its header
+     * gives) is first extended with zeros to that length: what was cut off reads as never written (records there
+     * are lost and reported by the scan; acks there read as not acknowledged, so their records are delivered
+     * again), and replay can then store the acks of what it delivers, which a second recovery finds.
+     */
+    private JournalSegment mapExisting(final Path file, final long index, final List<String> details)
+        throws IOException
     {
         final FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        final long size = channel.size();
-        if (size > Integer.MAX_VALUE)
+        try
+        {
+            long size = channel.size();
+            if (size > Integer.MAX_VALUE)
+            {
+                throw new JournalException(JournalException.Reason.FOREIGN_FILE, file, "larger than 2 GiB", null);
+            }
+            final ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH);
+            while (header.hasRemaining() && channel.read(header, header.position()) > 0)
+            {
+                // reads the header (or what there is of it)
+            }
+            final UnsafeBuffer headerBuffer = new UnsafeBuffer(header.array());
+            final String problem = checkHeader(headerBuffer, size, index);
+            if (problem != null)
+            {
+                throw new JournalException(JournalException.Reason.FOREIGN_FILE, file, problem, null);
+            }
+            final long segmentLength = headerBuffer.getLong(SEGMENT_LENGTH_OFFSET);
+            if (size < segmentLength)
+            {
+                final ByteBuffer zeros = ByteBuffer.allocate(64 * 1024);
+                final long cut = size;
+                while (size < segmentLength)
+                {
+                    zeros.clear().limit((int)Math.min(zeros.capacity(), segmentLength - size));
+                    size += channel.write(zeros, size);
+                }
+                channel.force(true);
+                detail(details, file.getFileName() + ": cut short at " + cut + " of " + segmentLength +
+                    " bytes, extended with zeros");
+            }
+            final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
+            return new JournalSegment(index, file, channel, mapped, (int)size, size, true);
+        }
+        catch (final IOException | RuntimeException ex)
         {
             channel.close();
-            throw new JournalException(JournalException.Reason.FOREIGN_FILE, file, "larger than 2 GiB", null);
+            throw ex;
         }
-        final MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
-        final JournalSegment segment = new JournalSegment(index, file, channel, mapped, (int)size, size, true);
-        final String problem = checkHeader(segment.buffer, size, index);
-        if (problem != null)
-        {
-            segment.close(true);
-            throw new JournalException(JournalException.Reason.FOREIGN_FILE, file, problem, null);
-        }
-        return segment;
     }
 
     /**
-     * Zeroes whatever non-zero bytes follow the last record, so a later scan cannot mistake them for data.
+     * Zeroes whatever non-zero bytes follow the last record in the record area, so a later scan cannot mistake them
+     * for data. The ack area after it is left alone: its acks are the record's, not data.
      */
     private static long zeroTail(final JournalSegment segment, final long end)
     {
-        final long length = SegmentScanner.tornTailLength(segment.buffer, end, segment.capacity);
+        final long length = SegmentScanner.tornTailLength(segment.buffer, end, segment.recordsEnd);
         if (length > 0)
         {
             segment.buffer.setMemory((int)end, (int)length, (byte)0);
@@ -475,7 +510,7 @@ public final class Journal implements AutoCloseable
                 final long position = segment.getAndAddTail(aligned);
                 final UnsafeBuffer buffer = segment.buffer;
                 final int tag = segment.tag;
-                if (position + aligned <= segment.capacity)
+                if (position + aligned <= segment.recordsEnd)
                 {
                     final int at = (int)position;
                     // Plain stores: the claim (a reader of a torn journal skips the region by it), and the state,
@@ -487,12 +522,12 @@ public final class Journal implements AutoCloseable
                     buffer.putIntRelease(at + LENGTH_OFFSET, commitWord(tag, RECORD_HEADER_LENGTH + length));
                     return reference(segment, at);
                 }
-                if (position < segment.capacity)
+                if (position < segment.recordsEnd)
                 {
-                    // This claim straddles the end: fill the rest of the segment with a padding record, which
-                    // needs no handling (settled at once).
+                    // This claim straddles the end of the record area: fill the rest of it with a padding record,
+                    // which needs no handling (settled at once). The ack area after it is the consumers'.
                     final int at = (int)position;
-                    final int padding = segment.capacity - at;
+                    final int padding = segment.recordsEnd - at;
                     buffer.putInt(at + STATE_OFFSET, PADDING);
                     buffer.putIntRelease(at + LENGTH_OFFSET, commitWord(tag, padding));
                     segment.addSettled(padding);
@@ -520,8 +555,10 @@ public final class Journal implements AutoCloseable
     }
 
     /**
-     * Settles records for one consumer thread: marks each handled record (a store into its state word) and adds
-     * its bytes to its segment's settled count in batches. Not thread-safe; allocation-free.
+     * Settles records for one consumer thread: acknowledges each handled record (a store-release of
+     * {@link JournalDescriptor#ACK} into its ack short, in the segment's ack area: no store into the record, whose
+     * line the sender wrote) and adds its bytes to its segment's settled count in batches. Not thread-safe;
+     * allocation-free.
      */
     public final class Settler
     {
@@ -541,7 +578,8 @@ public final class Journal implements AutoCloseable
         {
             final JournalSegment recordSegment = segmentOf(reference);
             final int at = offsetOf(reference);
-            markHandled(recordSegment.buffer, at);
+            // Release store of the ack (see JournalDescriptor#markHandled): the handler's effects come first.
+            markHandled(recordSegment.buffer, recordSegment.recordsEnd, at);
             if (recordSegment != segment)
             {
                 flush();
@@ -723,7 +761,8 @@ public final class Journal implements AutoCloseable
     }
 
     /**
-     * Records each live segment's handled mark in its header: every record below it is handled or cancelled, so
+     * Records each live segment's handled mark in its header: every record below it is handled (acknowledged in the
+     * ack area) or cancelled, so
      * the next recovery starts there. Reads every record from the old mark on, so it runs at close, not per record
      * while the journal runs.
      */
@@ -741,8 +780,9 @@ public final class Journal implements AutoCloseable
             while (mark < end)
             {
                 final int lengthWord = buffer.getIntAcquire((int)mark + LENGTH_OFFSET);
-                if (!isCommitted(lengthWord, segment.tag) ||
-                    !isSettled(buffer.getIntAcquire((int)mark + STATE_OFFSET)))
+                // Effective state: the ack (acquire load: its handler's effects happen before) or the state word.
+                if (!isCommitted(lengthWord, segment.tag) || !isSettled(effectiveState(
+                    buffer, segment.recordsEnd, mark, buffer.getIntAcquire((int)mark + STATE_OFFSET))))
                 {
                     break;
                 }

@@ -1,14 +1,24 @@
 package io.bitactor.journal;
 
 import org.agrona.BitUtil;
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.zip.CRC32C;
 
 /**
  * The layout of a journal segment file: a 64-byte header, then 64-byte aligned records, each holding one frame
- * (see {@link io.bitactor.core.FrameDescriptor}) exactly as it was routed. All fields are little-endian.
+ * (see {@link io.bitactor.core.FrameDescriptor}) exactly as it was routed, then the ack area, where consumers
+ * acknowledge handled records. All fields are little-endian.
  * <pre>
+ * Segment file of length L (the header's Segment Length), n = (L - 64) / 66 record slots:
+ *  +--------------------+----------------------------------------+---------------------------+
+ *  | Header (64 bytes)  | Records: n slots of 64 bytes           | Ack area: n shorts        |
+ *  +--------------------+----------------------------------------+---------------------------+
+ *  0                    64                          recordsEnd = 64 + 64 * n      64 + 66 * n <= L
+ *   The ack of the record at offset o is the short at recordsEnd + 2 * ((o - 64) / 64).
+ *
+
  * Segment header:
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -46,6 +56,13 @@ import java.util.zip.CRC32C;
  *  |     padding to the next 64-byte boundary (not read)           |
  *  +---------------------------------------------------------------+
  *   Length word (i32): bit 31 C = claimed, not committed yet; bits 30..17 the segment's tag; bits 16..0 a length.
+ *
+ * Ack area, at recordsEnd: one 16-bit ack per 64-byte record slot (only the ack of a record's first slot is read):
+ *  +---------------+---------------+---------------+---------------+
+ *  | Ack slot 0    | Ack slot 1    | Ack slot 2    | Ack slot 3    |  recordsEnd
+ *  +---------------+---------------+---------------+---------------+
+ *  |              ... 32 acks per 64-byte line ...                ...
+ *   Ack (i16): 0 = not acknowledged; {@link #ACK} = handled; anything else is damage (read as pending).
  * </pre>
  * <b>Tag.</b> Each segment has a tag, {@code 1 + index % 16383}, stored in every record's length word: a word
  * whose tag is not the segment's own (from another segment's file, or a damaged word) is never taken for a
@@ -57,10 +74,18 @@ import java.util.zip.CRC32C;
  * a record only when its commit word carries the segment's tag and its frame passes length and CRC32C
  * verification, so a torn write is always detected.
  * <p>
- * <b>State.</b> {@link #PENDING} (0) when written; the consumer that handled the frame stores {@link #HANDLED}; a
- * sender whose offer failed after the append stores {@link #CANCELLED}; {@link #PADDING} fills a segment's end.
+ * <b>State.</b> The state word is written by the sender only: {@link #PENDING} (0) when written; a sender whose
+ * offer failed after the append stores {@link #CANCELLED}; {@link #PADDING} fills the end of a segment's record area.
  * States are 32-bit patterns far apart from each other and from 0, so a damaged state word is noticed and read as
  * pending (delivered again rather than lost).
+ * <p>
+ * <b>Ack.</b> The consumer that handled a frame does not write the record (a line the sender has just written: a
+ * store there would pull the line across cores once per message); it stores {@link #ACK} into the record's ack
+ * short in the ack area, compact lines that no sender writes. A record's <em>effective state</em>
+ * ({@link #state(UnsafeBuffer, long, long)}) is {@link #HANDLED} when its ack is {@link #ACK}, else its state word;
+ * an ack that is neither 0 nor {@link #ACK} is damage, read as a damaged state (pending: delivered again). Both bytes
+ * of {@link #ACK} are non-zero, so no single damaged byte turns an unacknowledged 0 into an ack. A file cut short
+ * before a record's ack leaves that record unacknowledged (pending).
  * <p>
  * Static helpers only; they never allocate and may be called from any thread that may access the buffer.
  */
@@ -69,7 +94,7 @@ public final class JournalDescriptor
     /** "BAJOURNL" read as a little-endian long. */
     public static final long MAGIC = 0x4C4E52554F4A4142L;
     /** Current layout version. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     /** Bytes of the segment header. */
     public static final int HEADER_LENGTH = 64;
     /** Offset of the magic. */
@@ -111,9 +136,25 @@ public final class JournalDescriptor
     /** Offset of the frame in a record. */
     public static final int FRAME_OFFSET = RECORD_HEADER_LENGTH;
 
+    /** The value of an ack short of a handled record ("AK"): both bytes non-zero and different. */
+    public static final short ACK = 0x4B41;
+    /** Bytes of one ack. */
+    public static final int ACK_LENGTH = 2;
+    /**
+     * High half of the effective state of a record whose ack is damaged (neither 0 nor {@link #ACK}); the low half
+     * is the damaged ack. Read as pending, like a damaged state word.
+     */
+    public static final int DAMAGED_ACK = 0xDA4B_0000;
+
+    // The effective state of a record whose state word reads HANDLED (damage: never written there).
+    private static final int DAMAGED_HANDLED_WORD = 0x8000_0000 | 0x4C444E48;
+
     /** State of a record written and not yet handled. */
     public static final int PENDING = 0;
-    /** State of a record whose frame a consumer has handled ("HNDL"). */
+    /**
+     * Effective state of a record whose frame a consumer has handled ("HNDL"): its ack is {@link #ACK}. (Version 1
+     * stored it into the state word; now it is only ever reported by {@link #state(UnsafeBuffer, long, long)}.)
+     */
     public static final int HANDLED = 0x4C444E48;
     /** State of a record whose message was not accepted after all ("CNCL"): the sender saw a failed offer. */
     public static final int CANCELLED = 0x4C434E43;
@@ -138,6 +179,46 @@ public final class JournalDescriptor
     public static int alignedRecordLength(final int frameLength)
     {
         return BitUtil.align(RECORD_HEADER_LENGTH + frameLength, RECORD_ALIGNMENT);
+    }
+
+    /**
+     * Where a segment's record area ends and its ack area begins: {@code 64 + 64 * n} for the largest {@code n} with
+     * {@code 64 + 64 * n + 2 * n <= segmentLength} (one ack short per 64-byte record slot).
+     *
+     * @param segmentLength the segment's length (the header's Segment Length).
+     * @return the end of the record area (the header's length for a length too short to hold one slot).
+     */
+    public static long recordsEnd(final long segmentLength)
+    {
+        if (segmentLength < HEADER_LENGTH)
+        {
+            return HEADER_LENGTH;
+        }
+        return HEADER_LENGTH + RECORD_ALIGNMENT * ((segmentLength - HEADER_LENGTH) / (RECORD_ALIGNMENT + ACK_LENGTH));
+    }
+
+    /**
+     * Offset of a record's ack short.
+     *
+     * @param segmentLength the segment's length (the header's Segment Length).
+     * @param recordOffset  the record's offset, 64-byte aligned, below {@link #recordsEnd(long)}.
+     * @return the offset of its ack.
+     */
+    public static long ackOffset(final long segmentLength, final long recordOffset)
+    {
+        return ackOffsetAt(recordsEnd(segmentLength), recordOffset);
+    }
+
+    /**
+     * Offset of a record's ack short, from the end of the record area.
+     *
+     * @param recordsEnd   {@link #recordsEnd(long)} of the segment.
+     * @param recordOffset the record's offset, 64-byte aligned.
+     * @return {@code recordsEnd + 2 * ((recordOffset - 64) / 64)}.
+     */
+    static long ackOffsetAt(final long recordsEnd, final long recordOffset)
+    {
+        return recordsEnd + ACK_LENGTH * ((recordOffset - HEADER_LENGTH) / RECORD_ALIGNMENT);
     }
 
     /**
@@ -320,6 +401,11 @@ public final class JournalDescriptor
         {
             return "segment index " + buffer.getLong(SEGMENT_INDEX_OFFSET) + " does not match its file name";
         }
+        final long segmentLength = buffer.getLong(SEGMENT_LENGTH_OFFSET);
+        if (segmentLength < HEADER_LENGTH + RECORD_ALIGNMENT + ACK_LENGTH || segmentLength > Integer.MAX_VALUE)
+        {
+            return "implausible segment length " + segmentLength;
+        }
         return null;
     }
 
@@ -327,26 +413,73 @@ public final class JournalDescriptor
      * The handled mark of a segment, or the first record's offset if the stored mark is not plausible or does not
      * match its complement (the mark is outside the header's CRC: it changes while the segment is in use).
      *
-     * @param buffer        the mapped segment.
-     * @param segmentLength its length.
+     * @param buffer     the mapped segment.
+     * @param recordsEnd the end of its record area ({@link #recordsEnd(long)}): no mark lies beyond it.
      * @return the mark.
      */
-    public static long handledMark(final UnsafeBuffer buffer, final long segmentLength)
+    public static long handledMark(final UnsafeBuffer buffer, final long recordsEnd)
     {
         final long mark = buffer.getLongVolatile(HANDLED_MARK_OFFSET);
-        return mark != ~buffer.getLongVolatile(HANDLED_MARK_CHECK_OFFSET) || mark < HEADER_LENGTH || mark > segmentLength || (mark & (RECORD_ALIGNMENT - 1)) != 0 ?
+        return mark != ~buffer.getLongVolatile(HANDLED_MARK_CHECK_OFFSET) || mark < HEADER_LENGTH ||
+            mark > recordsEnd || (mark & (RECORD_ALIGNMENT - 1)) != 0 ?
             HEADER_LENGTH : mark;
     }
 
     /**
-     * Marks a record handled (store-release: ordered after everything the handler did on this thread).
+     * Marks a record handled: stores {@link #ACK} into its ack short (not into the record: see the class comment).
      *
      * @param buffer       the mapped segment.
+     * @param recordsEnd   {@link #recordsEnd(long)} of the segment.
      * @param recordOffset the record's offset.
      */
-    public static void markHandled(final UnsafeBuffer buffer, final int recordOffset)
+    public static void markHandled(final UnsafeBuffer buffer, final long recordsEnd, final int recordOffset)
     {
-        buffer.putIntRelease(recordOffset + STATE_OFFSET, HANDLED);
+        final int at = (int)ackOffsetAt(recordsEnd, recordOffset);
+        buffer.boundsCheck(at, ACK_LENGTH);
+        // Store-release: ordered after everything the handler did on this thread (loads of the frame included), so
+        // whoever sees the ack (the agent recording the handled mark, a recovery after a crash of the process, not
+        // of the machine) also sees those effects. Nothing needs ordering after it: the settled count that lets
+        // the agent remove the segment is published later by an atomic add. UnsafeBuffer has no putShortRelease,
+        // so the release store goes straight through Agrona's UnsafeApi to the same address.
+        UnsafeApi.putShortRelease(buffer.byteArray(), buffer.addressOffset() + at, ACK);
+    }
+
+    /**
+     * The effective state of a record: {@link #HANDLED} if its ack is {@link #ACK}; {@link #DAMAGED_ACK} with the
+     * ack in its low half if the ack is neither 0 nor {@link #ACK}; else its state word ({@link #PENDING},
+     * {@link #CANCELLED}, {@link #PADDING}, or a damaged value, {@link #HANDLED} included: it is never stored there). An ack beyond the end of the buffer (a file cut
+     * short) is unacknowledged.
+     *
+     * @param buffer        the mapped segment (its capacity is the file's length).
+     * @param segmentLength the segment's length (the header's Segment Length).
+     * @param recordOffset  the record's offset.
+     * @return the effective state.
+     */
+    public static int state(final UnsafeBuffer buffer, final long segmentLength, final long recordOffset)
+    {
+        return effectiveState(
+            buffer, recordsEnd(segmentLength), recordOffset, buffer.getIntVolatile((int)recordOffset + STATE_OFFSET));
+    }
+
+    /**
+     * The effective state of a record from its state word and the ack found at {@code recordsEnd}.
+     */
+    static int effectiveState(
+        final UnsafeBuffer buffer, final long recordsEnd, final long recordOffset, final int stateWord)
+    {
+        // HANDLED is never stored into a state word (only reported for an ack): a state word holding it is damage.
+        final int word = stateWord == HANDLED ? DAMAGED_HANDLED_WORD : stateWord;
+        final long at = ackOffsetAt(recordsEnd, recordOffset);
+        if (at + ACK_LENGTH > buffer.capacity())
+        {
+            return word; // the file was cut short before the ack: not acknowledged
+        }
+        final short ack = buffer.getShortVolatile((int)at);
+        if (ack == ACK)
+        {
+            return HANDLED;
+        }
+        return ack == 0 ? word : DAMAGED_ACK | (ack & 0xFFFF);
     }
 
     /**
@@ -385,7 +518,9 @@ public final class JournalDescriptor
             case HANDLED -> "HANDLED";
             case CANCELLED -> "CANCELLED";
             case PADDING -> "PADDING";
-            default -> "DAMAGED(" + Integer.toHexString(state) + ")";
+            default -> (state & 0xFFFF_0000) == DAMAGED_ACK ?
+                "DAMAGED_ACK(" + Integer.toHexString(state & 0xFFFF) + ")" :
+                "DAMAGED(" + Integer.toHexString(state) + ")";
         };
     }
 

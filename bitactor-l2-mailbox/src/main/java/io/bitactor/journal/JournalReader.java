@@ -57,9 +57,11 @@ public final class JournalReader implements AutoCloseable
          *
          * @param segmentIndex the index of the segment holding it.
          * @param recordOffset the record's offset in that segment file.
-         * @param state        its state word: {@link JournalDescriptor#PENDING}, {@link JournalDescriptor#HANDLED},
-         *                     {@link JournalDescriptor#CANCELLED}, or a damaged value (see
-         *                     {@link JournalDescriptor#stateName(int)}; recovery treats it as pending).
+         * @param state        its effective state ({@link JournalDescriptor#state}): {@link JournalDescriptor#HANDLED}
+         *                     when its ack in the ack area says so, else its state word:
+         *                     {@link JournalDescriptor#PENDING}, {@link JournalDescriptor#CANCELLED}, or a damaged
+         *                     value, of the state word or of the ack (see {@link JournalDescriptor#stateName(int)};
+         *                     recovery treats it as pending).
          * @param buffer       the mapped segment, read-only; valid until the reader is closed.
          * @param frameOffset  offset of the frame in {@code buffer}; read it with {@link FrameDescriptor} or a
          *                     {@link io.bitactor.core.FrameDecoder}.
@@ -78,7 +80,7 @@ public final class JournalReader implements AutoCloseable
         /**
          * A region that was skipped: a record whose frame failed verification, a claim never committed, unreadable
          * bytes before the next valid record, or ({@code what} is {@link #TORN_TAIL}) non-zero bytes after the
-         * segment's last valid record, which recovery would zero. Called on the walking thread, in journal order
+         * segment's last valid record, up to the segment's ack area, which recovery would zero. Called on the walking thread, in journal order
          * with the records.
          *
          * @param segmentIndex the index of the segment.
@@ -97,7 +99,8 @@ public final class JournalReader implements AutoCloseable
      * @param pending        of those, records written and not handled (recovery would deliver them again).
      * @param handled        records handled.
      * @param cancelled      records cancelled (their message was not accepted after all).
-     * @param damagedStates  records whose state word is none of the known states (recovery delivers them again).
+     * @param damagedStates  records whose state word is none of the known states or whose ack is damaged (recovery
+     *                       delivers them again).
      * @param skippedRegions regions skipped: records failing verification, claims never committed, unreadable bytes.
      * @param skippedBytes   bytes in those regions.
      * @param tornTailBytes  non-zero bytes after the last valid record of each segment, added up.
@@ -361,8 +364,10 @@ public final class JournalReader implements AutoCloseable
         for (final Segment segment : segments)
         {
             final long index = segment.index;
-            final long end = scanner.scan(segment.buffer, JournalDescriptor.tag(index), JournalDescriptor.HEADER_LENGTH,
-                segment.length,
+            final long recordsEnd = JournalDescriptor.recordsEnd(
+                segment.buffer.getLong(JournalDescriptor.SEGMENT_LENGTH_OFFSET));
+            final long end = scanner.scan(segment.buffer, JournalDescriptor.tag(index), recordsEnd,
+                JournalDescriptor.HEADER_LENGTH,
                 new SegmentScanner.Visitor()
                 {
                     public void onRecord(
@@ -386,7 +391,8 @@ public final class JournalReader implements AutoCloseable
                 });
             if (skipVisitor != null)
             {
-                final long torn = SegmentScanner.tornTailLength(segment.buffer, end, segment.length);
+                final long torn = SegmentScanner.tornTailLength(
+                    segment.buffer, end, Math.min(recordsEnd, segment.length));
                 if (torn > 0)
                 {
                     skipVisitor.onSkipped(index, end, torn, TORN_TAIL);

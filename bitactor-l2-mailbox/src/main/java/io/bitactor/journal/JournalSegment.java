@@ -39,12 +39,19 @@ final class JournalSegment
     final FileChannel channel;
     final MappedByteBuffer mapped;
     final UnsafeBuffer buffer;
-    /** Bytes that may hold records: the file's length. */
+    /** The mapped file's length. */
     final int capacity;
+    /** The segment's length from its header (equal to {@link #capacity} for every file the journal maps). */
+    final long segmentLength;
+    /**
+     * The end of the record area and start of the ack area ({@link JournalDescriptor#recordsEnd(long)}): appenders
+     * never claim past it, and settled bytes are counted up to it.
+     */
+    final int recordsEnd;
     /** True for segments found at start: no appends, only recovered records. */
     final boolean recovered;
 
-    // Claimed bytes; may run past capacity when appenders overflow into a rotation. Written by appenders only.
+    // Claimed bytes; may run past recordsEnd when appenders overflow into a rotation. Written by appenders only.
     @SuppressWarnings("unused")
     private volatile long tail;
 
@@ -73,11 +80,15 @@ final class JournalSegment
         this.mapped = mapped;
         this.buffer = new UnsafeBuffer(mapped);
         this.capacity = capacity;
+        // Every caller maps a file whose header is written (new and reused segments) or checked (recovery).
+        this.segmentLength = capacity < JournalDescriptor.HEADER_LENGTH ?
+            capacity : buffer.getLong(JournalDescriptor.SEGMENT_LENGTH_OFFSET);
+        this.recordsEnd = (int)Math.min(JournalDescriptor.recordsEnd(segmentLength), capacity);
         this.tail = tail;
         this.recovered = recovered;
         this.forcedUpTo = JournalDescriptor.HEADER_LENGTH;
         this.handledMark = capacity < JournalDescriptor.HEADER_LENGTH ?
-            JournalDescriptor.HEADER_LENGTH : JournalDescriptor.handledMark(buffer, capacity);
+            JournalDescriptor.HEADER_LENGTH : JournalDescriptor.handledMark(buffer, recordsEnd);
     }
 
     /**
@@ -97,13 +108,13 @@ final class JournalSegment
     }
 
     /**
-     * Whether every byte of this segment after the header is a settled record or padding: nothing in it needs
-     * delivery and no appender will write to it again.
+     * Whether every byte of this segment's record area after the header is a settled record or padding: nothing in
+     * it needs delivery and no appender will write to it again.
      */
     boolean isSettled()
     {
-        return (long)TAIL.getVolatile(this) >= capacity &&
-            (long)SETTLED.getVolatile(this) >= capacity - JournalDescriptor.HEADER_LENGTH;
+        return (long)TAIL.getVolatile(this) >= recordsEnd &&
+            (long)SETTLED.getVolatile(this) >= recordsEnd - JournalDescriptor.HEADER_LENGTH;
     }
 
     /**
@@ -115,11 +126,11 @@ final class JournalSegment
     }
 
     /**
-     * The end of what has been claimed inside this segment.
+     * The end of what has been claimed inside this segment's record area.
      */
     long usedEnd()
     {
-        return Math.min(tail, capacity);
+        return Math.min(tail, recordsEnd);
     }
 
     /**

@@ -11,9 +11,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The messages a journal found accepted but not handled when it opened: to be delivered again, each actor's in
  * its original order, before any new message to that actor. Frames are delivered straight from the mapped segment
- * (zero-copy; every one was verified, length and CRC32C, when the journal opened); after the handler returns, the record is marked handled, so it is not
- * delivered again by a later recovery (at-least-once: a crash during the handler delivers it again; message ids
- * are unchanged so behaviours can deduplicate).
+ * (zero-copy; every one was verified, length and CRC32C, when the journal opened); after the handler returns, the
+ * record is acknowledged (its ack short in the segment's ack area), so it is not delivered again by a later
+ * recovery (at-least-once: a crash during the handler delivers it again; message ids are unchanged so behaviours
+ * can deduplicate).
  * <p>
  * <b>Threads:</b> {@link #replay(int, FrameHandler)} may be called concurrently for different actors (each actor
  * from one thread at a time); {@link #replayAll(FrameHandler)} from one thread while nothing else replays.
@@ -161,7 +162,8 @@ public final class RecoveredFrames
         }
         finally
         {
-            JournalDescriptor.markHandled(segment.buffer, offset);
+            // Release store of the record's ack (see JournalDescriptor#markHandled): after the handler's effects.
+            JournalDescriptor.markHandled(segment.buffer, segment.recordsEnd, offset);
             pending.decrementAndGet();
             journal.onRecoveredHandled(segment);
         }

@@ -26,7 +26,8 @@ final class SegmentScanner
          * A committed record whose frame verified.
          *
          * @param recordOffset offset of the record.
-         * @param state        its state word.
+         * @param state        its effective state ({@link JournalDescriptor#HANDLED} when its ack says so, else its
+         *                     state word, or a {@link JournalDescriptor#DAMAGED_ACK} state for a damaged ack).
          * @param buffer       the segment.
          * @param frameOffset  offset of the frame.
          * @param frameLength  length of the frame.
@@ -47,17 +48,19 @@ final class SegmentScanner
     private final FrameDecoder decoder = new FrameDecoder(FrameDescriptor.MAX_PAYLOAD_LENGTH);
 
     /**
-     * Scans records from {@code start} to {@code limit}.
+     * Scans records from {@code start} to the end of the record area (or of the file, if it was cut short before).
      *
-     * @param buffer  the segment.
-     * @param tag     the segment's tag ({@link JournalDescriptor#tag(long)}).
-     * @param start   a record offset to start at.
-     * @param limit   the end of the readable bytes.
-     * @param visitor receives records and skipped regions.
+     * @param buffer     the segment (its capacity is the file's length).
+     * @param tag        the segment's tag ({@link JournalDescriptor#tag(long)}).
+     * @param recordsEnd the end of the segment's record area ({@link JournalDescriptor#recordsEnd(long)} of the
+     *                   header's segment length), where its ack area starts.
+     * @param start      a record offset to start at.
+     * @param visitor    receives records and skipped regions.
      * @return the offset where data ends: after it no record of this segment verifies.
      */
-    long scan(final UnsafeBuffer buffer, final int tag, final long start, final long limit, final Visitor visitor)
+    long scan(final UnsafeBuffer buffer, final int tag, final long recordsEnd, final long start, final Visitor visitor)
     {
+        final long limit = Math.min(recordsEnd, buffer.capacity());
         long offset = start;
         while (offset + RECORD_HEADER_LENGTH <= limit)
         {
@@ -70,8 +73,8 @@ final class SegmentScanner
             }
             if (isCommitted(lengthWord, tag) && isRecord(buffer, offset, lengthOf(lengthWord), limit))
             {
-                visitor.onRecord(offset, state, buffer, (int)offset + FRAME_OFFSET,
-                    lengthOf(lengthWord) - RECORD_HEADER_LENGTH);
+                visitor.onRecord(offset, effectiveState(buffer, recordsEnd, offset, state), buffer,
+                    (int)offset + FRAME_OFFSET, lengthOf(lengthWord) - RECORD_HEADER_LENGTH);
                 offset = nextRecordOffset(offset, lengthWord);
                 continue;
             }

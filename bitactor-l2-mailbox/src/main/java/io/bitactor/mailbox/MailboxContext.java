@@ -59,7 +59,8 @@ public final class MailboxContext
         {
             journal.conclude();
             final int largestRecord = JournalDescriptor.alignedRecordLength(FrameDescriptor.maxFrameLength(maxPayloadLength));
-            if (largestRecord > journal.segmentLength() - JournalDescriptor.HEADER_LENGTH)
+            // Records fit in the record area only: the ack area at the end of each segment takes the rest.
+            if (largestRecord > JournalDescriptor.recordsEnd(journal.segmentLength()) - JournalDescriptor.HEADER_LENGTH)
             {
                 throw new IllegalArgumentException("journal segmentLength " + journal.segmentLength() +
                     " cannot hold a record of the largest frame (" + largestRecord + " bytes)");

@@ -31,6 +31,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
+import static io.bitactor.journal.JournalDescriptor.ACK;
+import static io.bitactor.journal.JournalDescriptor.ACK_LENGTH;
 import static io.bitactor.journal.JournalDescriptor.HANDLED;
 import static io.bitactor.journal.JournalDescriptor.HANDLED_MARK_OFFSET;
 import static io.bitactor.journal.JournalDescriptor.HEADER_CRC_OFFSET;
@@ -54,7 +56,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  *   journaled under its message id, and no message id is delivered twice;</li>
  *   <li>nothing intact is lost: every unhandled record whose length word and frame bytes survived is delivered
  *   (a damaged state word is read as pending: delivered again, at least once), while an intact handled record is
- *   not delivered again;</li>
+ *   not delivered again unless its ack (in the ack area at the end of the file) was changed or cut off: a changed
+ *   ack (neither 0 nor {@link JournalDescriptor#ACK}) is a damaged state, delivered again and counted, and an ack
+ *   cut off or changed to 0 reads as pending;</li>
  *   <li>damage is not silent: when a record's length word or frame bytes were changed or cut off, or bytes after
  *   the last record are not zero, the {@link RecoveryReport} shows a repair;</li>
  *   <li>recovery is idempotent: opening the same damaged copy again finds nothing to recover (replayed records
@@ -82,6 +86,8 @@ class JournalCorruptionTest
     private static final int HANDLED_ACTOR = 3;
     /** A fixed wall clock: segment headers and frame timestamps, hence the files, are the same on every run. */
     private static final EpochClock CLOCK = () -> 1_700_000_000_000L;
+    /** The oracle's effective state of a record whose ack or state word is damaged: none of the known states. */
+    private static final int DAMAGED = 0xBAD0_BAD0;
 
     @TempDir
     Path dir;
@@ -93,7 +99,7 @@ class JournalCorruptionTest
      *
      * @param start      offset of the record in its file.
      * @param lengthWord its committed length ({@code 8 + frameLength}, or the padding's length), from its commit word.
-     * @param state      its state word.
+     * @param state      its effective state: {@link JournalDescriptor#HANDLED} if its ack is set, else its state word.
      * @param messageId  the message id of its frame (0 for padding).
      * @param padding    whether it is the padding record at the end of a segment.
      */
@@ -104,6 +110,12 @@ class JournalCorruptionTest
         {
             return start + lengthWord;
         }
+
+        /** Offset of its ack short in a file of {@link #SEGMENT} bytes. */
+        int ack()
+        {
+            return (int)JournalDescriptor.ackOffset(SEGMENT, start);
+        }
     }
 
     /**
@@ -112,7 +124,7 @@ class JournalCorruptionTest
      * @param name        its file name.
      * @param bytes       its content.
      * @param handledMark the handled mark in its header.
-     * @param dataEnd     where its records end: only zeros from there.
+     * @param dataEnd     where its records end: only zeros from there to the ack area.
      * @param records     its records, in file order.
      */
     private record Segment(String name, byte[] bytes, long handledMark, int dataEnd, List<Rec> records)
@@ -140,6 +152,8 @@ class JournalCorruptionTest
         long delivered;
         long damagedStates;
         long lost;
+        long acksChanged;
+        long acksDamaged;
         long skippedRegions;
         long skippedBytes;
         long truncatedBytes;
@@ -197,13 +211,17 @@ class JournalCorruptionTest
         }
         assertThat(errors).isEmpty();
         System.out.printf("JournalCorruptionTest seed=%d: rounds=%d flips=%d truncations=%d repairsRequired=%d " +
-                "delivered=%d damagedStates=%d lostToDamage=%d skippedRegions=%d skippedBytes=%d truncatedBytes=%d%n",
+                "delivered=%d damagedStates=%d acksChanged=%d acksDamaged=%d lostToDamage=%d skippedRegions=%d skippedBytes=%d " +
+                "truncatedBytes=%d%n",
             SEED, totals.rounds, totals.flips, totals.truncations, totals.repairsRequired, totals.delivered,
-            totals.damagedStates, totals.lost, totals.skippedRegions, totals.skippedBytes, totals.truncatedBytes);
+            totals.damagedStates, totals.acksChanged, totals.acksDamaged, totals.lost, totals.skippedRegions, totals.skippedBytes,
+            totals.truncatedBytes);
         // The rounds did what they are for: damage found and repaired, records lost to it, states re-delivered.
         assertThat(totals.repairsRequired).isPositive();
         assertThat(totals.lost).isPositive();
         assertThat(totals.damagedStates).isPositive();
+        assertThat(totals.acksChanged).as("acks of scanned records damaged or cut off").isPositive();
+        assertThat(totals.acksDamaged).as("acks of scanned records damaged (neither 0 nor ACK)").isPositive();
         assertThat(totals.skippedRegions).isPositive();
         assertThat(totals.truncatedBytes).isPositive();
     }
@@ -353,14 +371,16 @@ class JournalCorruptionTest
                 final int position;
                 if (random.nextInt(4) == 0 && !segment.records().isEmpty())
                 {
-                    // Aimed at a record's length word, state word or first frame bytes: rare by chance alone.
+                    // Aimed at a record's length word, state word or first frame bytes, or at its ack: rare by
+                    // chance alone.
                     final Rec record = segment.records().get(random.nextInt(segment.records().size()));
-                    position = record.start() + random.nextInt(12);
+                    position = random.nextInt(3) == 0 ? record.ack() + random.nextInt(ACK_LENGTH) :
+                        record.start() + random.nextInt(12);
                 }
                 else
                 {
-                    // Past the 64-byte header: its CRC-protected part is the other test's; its handled mark
-                    // (offset 48) is not protected by the CRC and is left alone here.
+                    // Past the 64-byte header (record area and ack area): its CRC-protected part is the other
+                    // test's; its handled mark (offset 48) is not protected by the CRC and is left alone here.
                     position = HEADER_LENGTH + random.nextInt(segment.bytes().length - HEADER_LENGTH);
                 }
                 final int xor = 1 + random.nextInt(255);
@@ -399,6 +419,9 @@ class JournalCorruptionTest
         final List<String> repairs = new ArrayList<>();
         long expectedValid = 0;
         long expectedDamagedStates = 0;
+        long acksChanged = 0;
+        long acksDamaged = 0;
+        final int recordsEnd = (int)JournalDescriptor.recordsEnd(SEGMENT);
         for (int file = 0; file < n; file++)
         {
             final Segment segment = segments.get(file);
@@ -406,8 +429,10 @@ class JournalCorruptionTest
             final byte[] after = damaged[file];
             final int limit = after.length;
             final long mark = segment.handledMark();
-            // As JournalDescriptor#handledMark reads it: an implausible mark (past a shortened file) scans all.
-            final long scanStart = mark < HEADER_LENGTH || mark > limit || (mark & (RECORD_ALIGNMENT - 1)) != 0 ?
+            // As JournalDescriptor#handledMark reads it: an implausible mark scans all. A file cut short is extended
+            // with zeros to its segment length first, so a mark past the cut is still trusted (every record below
+            // it was handled).
+            final long scanStart = mark < HEADER_LENGTH || mark > recordsEnd || (mark & (RECORD_ALIGNMENT - 1)) != 0 ?
                 HEADER_LENGTH : mark;
             for (final Rec record : segment.records())
             {
@@ -422,12 +447,24 @@ class JournalCorruptionTest
                     !changed(before, after, start + RECORD_HEADER_LENGTH, frameEnd);
                 if (intact)
                 {
-                    final int state = intAt(after, start + STATE_OFFSET);
-                    // A state damaged into PADDING on a record of a 64-byte multiple is read as padding.
-                    if (!(state == PADDING && (record.lengthWord() & (RECORD_ALIGNMENT - 1)) == 0))
+                    final int stateWord = intAt(after, start + STATE_OFFSET);
+                    // A state damaged into PADDING on a record of a 64-byte multiple is read as padding (whatever
+                    // its ack).
+                    if (stateWord == PADDING && (record.lengthWord() & (RECORD_ALIGNMENT - 1)) == 0)
                     {
-                        expectedValid++;
+                        continue;
                     }
+                    expectedValid++;
+                    // An ack cut off reads as never written (0): not acknowledged.
+                    final int ack = record.ack() + ACK_LENGTH <= limit ? shortAt(after, record.ack()) : 0;
+                    if (ack != shortAt(before, record.ack()))
+                    {
+                        acksChanged++;
+                        acksDamaged += ack != 0 && ack != ACK ? 1 : 0;
+                    }
+                    // The effective state: acknowledged; a damaged ack (neither 0 nor ACK); else the state word, in
+                    // which HANDLED is never written any more (HANDLED there is damage too).
+                    final int state = ack == ACK ? HANDLED : ack != 0 || stateWord == HANDLED ? DAMAGED : stateWord;
                     if (!isSettled(state))
                     {
                         expected.add(record.messageId());
@@ -443,7 +480,7 @@ class JournalCorruptionTest
                     repairs.add(segment.name() + " record @" + start);
                 }
             }
-            if (nonZero(after, segment.dataEnd(), limit))
+            if (nonZero(after, segment.dataEnd(), Math.min(limit, recordsEnd)))
             {
                 repairs.add(segment.name() + " bytes after the last record");
             }
@@ -515,6 +552,8 @@ class JournalCorruptionTest
         totals.delivered += replayed;
         totals.damagedStates += first.damagedStates();
         totals.lost += lost;
+        totals.acksChanged += acksChanged;
+        totals.acksDamaged += acksDamaged;
         totals.skippedRegions += first.skippedRegions();
         totals.skippedBytes += first.skippedBytes();
         totals.truncatedBytes += first.truncatedBytes();
@@ -615,8 +654,11 @@ class JournalCorruptionTest
             final UnsafeBuffer buffer = new UnsafeBuffer(bytes);
             final List<Rec> records = new ArrayList<>();
             final int tag = JournalDescriptor.tag(JournalDescriptor.segmentIndex(name));
+            assertThat(bytes.length).as(name).isEqualTo(SEGMENT);
+            final int recordsEnd = (int)JournalDescriptor.recordsEnd(SEGMENT);
+            final Set<Integer> acks = new HashSet<>();
             int offset = HEADER_LENGTH;
-            while (offset + RECORD_HEADER_LENGTH <= bytes.length)
+            while (offset + RECORD_HEADER_LENGTH <= recordsEnd)
             {
                 final int word = intAt(bytes, offset + LENGTH_OFFSET);
                 if (word == 0)
@@ -629,9 +671,15 @@ class JournalCorruptionTest
                 final int state = intAt(bytes, offset + STATE_OFFSET);
                 final String where = name + " @" + offset;
                 assertThat(lengthWord).as(where).isPositive();
+                final int ackAt = (int)JournalDescriptor.ackOffset(SEGMENT, offset);
+                assertThat(ackAt).as(where).isGreaterThanOrEqualTo(recordsEnd).isLessThan(bytes.length - 1);
+                acks.add(ackAt);
+                final short ack = shortAt(bytes, ackAt);
                 if (state == PADDING)
                 {
-                    assertThat(offset + lengthWord).as("%s: padding fills the segment", where).isEqualTo(bytes.length);
+                    assertThat(offset + lengthWord).as("%s: padding fills the record area", where)
+                        .isEqualTo(recordsEnd);
+                    assertThat(ack).as("%s: padding is never acknowledged", where).isZero();
                     records.add(new Rec(offset, lengthWord, state, 0, true));
                 }
                 else
@@ -644,16 +692,25 @@ class JournalCorruptionTest
                     assertThat(payloads).as(where).containsKey(messageId);
                     assertThat(decoder.targetActorId()).as(where).isEqualTo(actors.get(messageId));
                     assertThat(decoder.payloadAsBytes()).as(where).isEqualTo(payloads.get(messageId));
-                    assertThat(state).as(where).isEqualTo(handled.contains(messageId) ? HANDLED : PENDING);
+                    // Handling stores the ack, never the record's state word.
+                    assertThat(state).as("%s: state word", where).isEqualTo(PENDING);
+                    assertThat(ack).as("%s: ack", where).isEqualTo(handled.contains(messageId) ? ACK : (short)0);
                     final byte[] frame = new byte[frameLength];
                     buffer.getBytes(frameOffset, frame);
                     assertThat(frames.put(messageId, frame)).as("%s: one record per message", where).isNull();
-                    records.add(new Rec(offset, lengthWord, state, messageId, false));
+                    records.add(new Rec(offset, lengthWord, ack == ACK ? HANDLED : state, messageId, false));
                 }
                 offset = (int)nextRecordOffset(offset, lengthWord);
             }
-            final int dataEnd = Math.min(offset, bytes.length);
-            assertThat(nonZero(bytes, dataEnd, bytes.length)).as("%s: zeros after the records", name).isFalse();
+            final int dataEnd = Math.min(offset, recordsEnd);
+            assertThat(nonZero(bytes, dataEnd, recordsEnd)).as("%s: zeros after the records", name).isFalse();
+            for (int at = recordsEnd; at + ACK_LENGTH <= bytes.length; at += ACK_LENGTH)
+            {
+                if (!acks.contains(at))
+                {
+                    assertThat(shortAt(bytes, at)).as("%s: ack @%d of no record", name, at).isZero();
+                }
+            }
             final long mark = new UnsafeBuffer(bytes).getLong(HANDLED_MARK_OFFSET, ByteOrder.LITTLE_ENDIAN);
             segments.add(new Segment(name, bytes, mark, dataEnd, records));
         }
@@ -680,6 +737,11 @@ class JournalCorruptionTest
     private static int intAt(final byte[] bytes, final int offset)
     {
         return new UnsafeBuffer(bytes).getInt(offset, ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private static short shortAt(final byte[] bytes, final int offset)
+    {
+        return new UnsafeBuffer(bytes).getShort(offset, ByteOrder.LITTLE_ENDIAN);
     }
 
     /** Whether any byte of {@code [from, to)} that {@code after} still has differs from {@code before}. */

@@ -475,6 +475,82 @@ class JournalTest
         assertThat(send(sender, 1, 0)).isEqualTo(OfferStatus.CLOSED);
     }
 
+    @Test
+    void theAckAreaFollowsTheRecordAreaWithOneShortPerRecordSlot()
+    {
+        // 64 + 64 * n + 2 * n <= L for the largest n.
+        assertThat(JournalDescriptor.recordsEnd(SEGMENT)).isEqualTo(64 + 64L * 992); // 64 + 66 * 992 = 65536
+        assertThat(JournalDescriptor.recordsEnd(64 + 66 * 10)).isEqualTo(64 + 64 * 10);
+        assertThat(JournalDescriptor.recordsEnd(64 + 66 * 10 - 1)).isEqualTo(64 + 64 * 9);
+        final long recordsEnd = JournalDescriptor.recordsEnd(SEGMENT);
+        assertThat(JournalDescriptor.ackOffset(SEGMENT, 64)).isEqualTo(recordsEnd);
+        assertThat(JournalDescriptor.ackOffset(SEGMENT, 64 + 64 * 5)).isEqualTo(recordsEnd + 10);
+        assertThat(JournalDescriptor.ackOffset(SEGMENT, recordsEnd - 64) + 2).isLessThanOrEqualTo(SEGMENT);
+        assertThat(JournalDescriptor.ACK & 0xFF).isNotZero();
+        assertThat((JournalDescriptor.ACK >>> 8) & 0xFF).isNotZero();
+    }
+
+    @Test
+    void handlingStoresTheAckAndNeverTheRecordAndAppendsStopAtTheAckArea() throws IOException
+    {
+        final int recordsEnd = (int)JournalDescriptor.recordsEnd(SEGMENT);
+        final List<Long> references = new ArrayList<>();
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[100]);
+        frame.setMemory(0, 100, (byte)0x5A);
+        try (Journal journal = Journal.open(journal()))
+        {
+            final Journal.Appender appender = journal.newAppender();
+            long reference;
+            while ((reference = appender.append(frame, 0, 100)) > 0)
+            {
+                references.add(reference);
+            }
+            assertThat(reference).as("no segment prepared: the first one fills up").isEqualTo(Journal.FULL);
+            final Journal.Settler settler = journal.newSettler();
+            for (int i = 0; i < references.size(); i += 2)
+            {
+                settler.handled(references.get(i));
+            }
+            settler.flush();
+        }
+        final byte[] bytes = Files.readAllBytes(segmentFiles().get(0));
+        final UnsafeBuffer file = new UnsafeBuffer(bytes);
+        final int aligned = JournalDescriptor.alignedRecordLength(100);
+        assertThat(references).hasSize((recordsEnd - JournalDescriptor.HEADER_LENGTH) / aligned);
+        for (int i = 0; i < references.size(); i++)
+        {
+            final int at = JournalDescriptor.HEADER_LENGTH + i * aligned;
+            assertThat(file.getInt(at + JournalDescriptor.STATE_OFFSET)).as("state word @%d", at)
+                .isEqualTo(JournalDescriptor.PENDING);
+            assertThat(file.getShort((int)JournalDescriptor.ackOffset(SEGMENT, at))).as("ack @%d", at)
+                .isEqualTo(i % 2 == 0 ? JournalDescriptor.ACK : (short)0);
+        }
+        final int padding = JournalDescriptor.HEADER_LENGTH + references.size() * aligned;
+        if (padding < recordsEnd)
+        {
+            assertThat(file.getInt(padding + JournalDescriptor.STATE_OFFSET)).isEqualTo(JournalDescriptor.PADDING);
+            assertThat(JournalDescriptor.lengthOf(file.getInt(padding))).as("padding up to the ack area")
+                .isEqualTo(recordsEnd - padding);
+        }
+        for (int at = recordsEnd + 2 * references.size() * aligned / 64; at < SEGMENT; at++)
+        {
+            assertThat(bytes[at]).as("ack area @%d: no record writes it", at).isZero();
+        }
+    }
+
+    @Test
+    void theLargestRecordMustFitTheRecordAreaNotTheWholeSegment()
+    {
+        // Fits in the segment after its header, not in its record area (the ack area takes the rest).
+        final int payload = 64_000;
+        final int largest = JournalDescriptor.alignedRecordLength(FrameDescriptor.maxFrameLength(payload));
+        assertThat(largest).isLessThanOrEqualTo(SEGMENT - JournalDescriptor.HEADER_LENGTH)
+            .isGreaterThan((int)JournalDescriptor.recordsEnd(SEGMENT) - JournalDescriptor.HEADER_LENGTH);
+        assertThatThrownBy(() -> new MailboxContext().maxPayloadLength(payload).journal(journal()).conclude())
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot hold a record");
+        new MailboxContext().maxPayloadLength(60_000).journal(journal()).conclude();
+    }
+
     private List<Path> segmentFiles()
     {
         return Journal.segmentFiles(dir.resolve("journal"));
