@@ -132,7 +132,7 @@ public class JournalBenchmark
             {
                 Thread.onSpinWait();
             }
-            settler.handled(record);
+            settler.handled(record, frameLength);
             settler.flush();
             return record;
         }

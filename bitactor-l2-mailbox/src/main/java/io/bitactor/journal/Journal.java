@@ -572,9 +572,11 @@ public final class Journal implements AutoCloseable
         /**
          * Marks a record handled. Call {@link #flush()} at the end of a batch.
          *
-         * @param reference what {@link Appender#append(DirectBuffer, int, int)} returned for the frame.
+         * @param reference   what {@link Appender#append(DirectBuffer, int, int)} returned for the frame.
+         * @param frameLength the frame's length (the caller has the frame at hand; reading it from the record
+         *                    would pull the sender's cache line to this core).
          */
-        public void handled(final long reference)
+        public void handled(final long reference, final int frameLength)
         {
             final JournalSegment recordSegment = segmentOf(reference);
             final int at = offsetOf(reference);
@@ -585,7 +587,7 @@ public final class Journal implements AutoCloseable
                 flush();
                 segment = recordSegment;
             }
-            bytes += alignedRecordLength(frameLengthAt(recordSegment, at));
+            bytes += alignedRecordLength(frameLength);
         }
 
         /**

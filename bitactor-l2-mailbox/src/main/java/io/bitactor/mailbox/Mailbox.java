@@ -419,7 +419,7 @@ public final class Mailbox
             final long record = slot.journalRef();
             if (record > 0)
             {
-                settler.handled(record);
+                settler.handled(record, slot.frameLength());
             }
         }
     }

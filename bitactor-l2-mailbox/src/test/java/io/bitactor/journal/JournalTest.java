@@ -509,7 +509,7 @@ class JournalTest
             final Journal.Settler settler = journal.newSettler();
             for (int i = 0; i < references.size(); i += 2)
             {
-                settler.handled(references.get(i));
+                settler.handled(references.get(i), 100);
             }
             settler.flush();
         }
