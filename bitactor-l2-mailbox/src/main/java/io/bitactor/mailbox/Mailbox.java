@@ -75,6 +75,9 @@ public final class Mailbox
     private final Router router;
     private final boolean holdMovedActors;
     private final Journal.Settler settler;
+    // The slot being handed to the handler, and whether the handler took its journal record (consumer only).
+    private FrameSlot delivering;
+    private boolean journalRecordTaken;
 
     // Written by the router (under its lock), read by consumers and senders.
     @SuppressWarnings("unused")
@@ -393,6 +396,8 @@ public final class Mailbox
 
     private void deliver(final FrameSlot slot, final FrameHandler handler)
     {
+        delivering = slot;
+        journalRecordTaken = false;
         try
         {
             handler.onFrame(slot.buffer, slot.offset, slot.frameLength());
@@ -402,15 +407,39 @@ public final class Mailbox
             publish(HANDLER_ERRORS, get(HANDLER_ERRORS) + 1);
             errorHandler.onError(t);
         }
-        settleJournalRecord(slot);
+        delivering = null;
+        if (!journalRecordTaken)
+        {
+            settleJournalRecord(slot);
+        }
         // Release: every read of the frame above happens-before the owner's next write into this slot.
         slot.soState(FrameSlot.FREE);
         publish(DRAINED, get(DRAINED) + 1);
     }
 
     /**
-     * Marks the frame's journal record handled: a store into the record's own line, which no sender writes again;
-     * the segment's settled count is added to once per drain.
+     * Takes over the journal record of the frame being handed to the handler: the mailbox will not mark it handled
+     * when the handler returns, the caller will (with its own {@link Journal.Settler}) once it has really handled
+     * the frame, for example after keeping a copy in a stash or for a retry. Consumer thread only, from inside
+     * {@link FrameHandler#onFrame}.
+     *
+     * @return the record's reference for {@link Journal.Settler#handled(long, int)}, or 0 when no frame is being
+     * delivered, the frame is not journaled, or its record was taken already.
+     */
+    public long takeJournalRecord()
+    {
+        final FrameSlot slot = delivering;
+        if (null == slot || journalRecordTaken || null == settler)
+        {
+            return 0;
+        }
+        journalRecordTaken = true;
+        return slot.journalRef();
+    }
+
+    /**
+     * Marks the frame's journal record handled: a store into its segment's ack area, which no sender writes; the
+     * segment's settled count is added to once per drain.
      */
     private void settleJournalRecord(final FrameSlot slot)
     {

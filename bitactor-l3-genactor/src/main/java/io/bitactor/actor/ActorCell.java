@@ -116,8 +116,12 @@ final class ActorCell extends Counters implements ActorContext
         {
             stash = new FrameQueue(STASH_INITIAL_CAPACITY, STASH_MAX_CAPACITY);
         }
-        if (!stash.append(d.buffer(), d.offset(), d.frameLength(), attempt))
+        // The frame's journal record goes with the copy: it is marked handled when the copy is handled, so a crash
+        // while the actor waits for its restart delivers the frame again after the restart of the process.
+        final long journalRecord = w.takeJournalRecord();
+        if (!stash.append(d.buffer(), d.offset(), d.frameLength(), journalRecord, attempt))
         {
+            w.settleJournalRecord(journalRecord, d.frameLength()); // dead-lettered: reported, not lost
             system.reportError(new IllegalStateException("stash of actor " + id + " is full (" +
                 STASH_MAX_CAPACITY + " bytes): message " + d.messageId() + " dead-lettered"));
             w.deadLetter(d, this, attempt);
@@ -130,7 +134,8 @@ final class ActorCell extends Counters implements ActorContext
         while ((stash = this.stash) != null && state == RUNNING && !stash.isEmpty())
         {
             final FrameDecoder d = w.replayDecoder.wrap(stash.headBuffer(), stash.headOffset(), stash.headLength());
-            final int attempt = (int)stash.headTag();
+            final int attempt = stash.headExtra();
+            final long journalRecord = stash.headTag();
             // Taken off before it is handled: if the handler stops the actor, the rest of the stash becomes dead
             // letters and this frame must not be among them. Its bytes stay in place: nothing is appended to the
             // stash while this actor is running.
@@ -141,12 +146,12 @@ final class ActorCell extends Counters implements ActorContext
             }
             else
             {
-                dispatch(w, d, attempt);
+                w.deliverWithRecord(this, d, attempt, journalRecord);
             }
         }
     }
 
-    private void dispatch(final Worker w, final FrameDecoder d, final int attempt)
+    void dispatch(final Worker w, final FrameDecoder d, final int attempt)
     {
         final byte type = d.messageTypeCode();
         if (type == Worker.REPLY || type == Worker.ERROR_REPLY)
@@ -528,7 +533,12 @@ final class ActorCell extends Counters implements ActorContext
                     stash.headLength());
                 if (d.messageTypeCode() != Worker.SYSTEM)
                 {
-                    w.deadLetter(d, this, (int)stash.headTag());
+                    w.deadLetter(d, this, stash.headExtra());
+                    if (!system.isClosing())
+                    {
+                        // Reported as a dead letter for good; at a shutdown it stays pending for the next run.
+                        w.settleJournalRecord(stash.headTag(), d.frameLength());
+                    }
                 }
                 stash.pop();
             }

@@ -690,6 +690,11 @@ public final class ActorSystem implements AutoCloseable
         return router.journal() == null ? null : router.journal().recovered();
     }
 
+    boolean isClosing()
+    {
+        return closing;
+    }
+
     /**
      * The write-ahead journal, when the context configured one.
      *

@@ -9,7 +9,7 @@ import org.agrona.concurrent.UnsafeBuffer;
  * full mailbox) and an actor's stash (frames waiting while it is suspended). Records are 8-byte aligned:
  * <pre>
  *  +--------------------+--------------------+----------------------+-----------------+
- *  | frame length (32)  | unused (32)        | tag (64)             | frame ...       |
+ *  | frame length (32)  | extra (32)         | tag (64)             | frame ...       |
  *  +--------------------+--------------------+----------------------+-----------------+
  * </pre>
  * It grows by doubling up to its maximum; it allocates only when it grows, which happens only under overload or
@@ -48,6 +48,16 @@ final class FrameQueue
      */
     boolean append(final DirectBuffer src, final int offset, final int length, final long tag)
     {
+        return append(src, offset, length, tag, 0);
+    }
+
+    /**
+     * Appends a copy of a frame with a tag and an extra int.
+     *
+     * @return false when the queue is at its maximum capacity (nothing appended).
+     */
+    boolean append(final DirectBuffer src, final int offset, final int length, final long tag, final int extra)
+    {
         final int recordLength = BitUtil.align(RECORD_HEADER_LENGTH + length, 8);
         if (tail + recordLength > buffer.capacity() && !makeRoom(recordLength))
         {
@@ -55,6 +65,7 @@ final class FrameQueue
         }
         final UnsafeBuffer b = buffer;
         b.putInt(tail, length);
+        b.putInt(tail + 4, extra);
         b.putLong(tail + 8, tag);
         b.putBytes(tail + RECORD_HEADER_LENGTH, src, offset, length);
         tail += recordLength;
@@ -111,6 +122,11 @@ final class FrameQueue
     long headTag()
     {
         return buffer.getLong(head + 8);
+    }
+
+    int headExtra()
+    {
+        return buffer.getInt(head + 4);
     }
 
     /** Removes the oldest frame. */

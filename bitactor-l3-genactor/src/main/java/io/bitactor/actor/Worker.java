@@ -4,6 +4,7 @@ import io.bitactor.core.FrameDecoder;
 import io.bitactor.core.FrameDescriptor;
 import io.bitactor.core.FrameEncoder;
 import io.bitactor.core.MessageType;
+import io.bitactor.journal.Journal;
 import io.bitactor.journal.RecoveredFrames;
 import io.bitactor.mailbox.FrameHandler;
 import io.bitactor.mailbox.Mailbox;
@@ -52,6 +53,12 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
     final PendingCalls calls;
     private final FrameDecoder recoveredDecoder;
     private final FrameHandler recoveredHandler = this::onRecoveredFrame;
+    private final Journal.Settler journalSettler;
+    // Where the journal record of the frame being delivered is: the mailbox being drained (for its current frame),
+    // or deliveringRecord (a stashed, retried or recovered copy). See takeJournalRecord().
+    private Mailbox draining;
+    private boolean deliveringFromMailbox;
+    private long deliveringRecord;
 
     private final FrameDecoder decoder;
     private final int maxPayloadLength;
@@ -88,6 +95,7 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
         this.decoder = new FrameDecoder(maxPayloadLength);
         this.replayDecoder = new FrameDecoder(maxPayloadLength);
         this.recoveredDecoder = new FrameDecoder(maxPayloadLength);
+        this.journalSettler = system.journal() == null ? null : system.journal().newSettler();
         this.scratch = new UnsafeBuffer(new byte[maxPayloadLength]);
         this.errorPayload = new UnsafeBuffer(new byte[maxPayloadLength]);
         this.detachedFrame = new UnsafeBuffer(new byte[FrameDescriptor.maxFrameLength(maxPayloadLength)]);
@@ -148,8 +156,10 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
         }
         for (final Mailbox mailbox : mailboxes)
         {
+            draining = mailbox;
             work += mailbox.drain(this, batchSize);
         }
+        draining = null;
         if (invoker)
         {
             thread = null;
@@ -215,7 +225,84 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
             return;
         }
         sender.clock().onReceive(d.timestamp());
-        deliver(d, 1);
+        deliveringFromMailbox = true;
+        try
+        {
+            deliver(d, 1);
+        }
+        finally
+        {
+            deliveringFromMailbox = false;
+        }
+    }
+
+    /**
+     * Takes over the journal record of the frame being delivered, for a copy that outlives the delivery (a stash,
+     * a retry): the copy's owner marks it handled with {@link #settleJournalRecord(long, int)} once the copy is
+     * handled.
+     *
+     * @return the record's reference, or 0 (no journal, not journaled, or taken already).
+     */
+    long takeJournalRecord()
+    {
+        if (deliveringFromMailbox)
+        {
+            return null == draining ? 0 : draining.takeJournalRecord();
+        }
+        final long record = deliveringRecord;
+        deliveringRecord = 0;
+        return record;
+    }
+
+    /**
+     * Marks a taken journal record handled.
+     *
+     * @param record      from {@link #takeJournalRecord()}; 0 does nothing.
+     * @param frameLength the frame's length.
+     */
+    void settleJournalRecord(final long record, final int frameLength)
+    {
+        if (record != 0 && null != journalSettler)
+        {
+            journalSettler.handled(record, frameLength);
+            journalSettler.flush();
+        }
+    }
+
+    /**
+     * Delivers a copy (stashed, retried or recovered) whose journal record this worker holds: marked handled after
+     * the delivery unless the delivery took it again (stashed once more, scheduled for another retry).
+     *
+     * @param cell   the actor to dispatch to (a stashed copy), or null to route by the frame's target.
+     * @param d      the frame.
+     * @param attempt its attempt number.
+     * @param record its journal record, or 0.
+     */
+    void deliverWithRecord(final ActorCell cell, final FrameDecoder d, final int attempt, final long record)
+    {
+        final boolean savedFromMailbox = deliveringFromMailbox;
+        final long savedRecord = deliveringRecord;
+        final int frameLength = d.frameLength();
+        deliveringFromMailbox = false;
+        deliveringRecord = record;
+        try
+        {
+            if (null == cell)
+            {
+                deliver(d, attempt);
+            }
+            else
+            {
+                cell.dispatch(this, d, attempt);
+            }
+        }
+        finally
+        {
+            final long left = deliveringRecord;
+            deliveringFromMailbox = savedFromMailbox;
+            deliveringRecord = savedRecord;
+            settleJournalRecord(left, frameLength);
+        }
     }
 
     /**
@@ -242,7 +329,7 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
         // (accepted = handled + failed + dead-lettered).
         counters.increment(Counters.ACCEPTED);
         sender.clock().onReceive(d.timestamp());
-        deliver(d, 1);
+        deliverWithRecord(null, d, 1, 0); // RecoveredFrames marks the record itself
     }
 
     /**
@@ -483,6 +570,7 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
         long tag;
         int attempt;
         UnsafeBuffer frame;
+        long journalRecord;
     }
 
     long scheduleTimer(final int kind, final ActorCell cell, final long delayNs, final long tag)
@@ -497,6 +585,7 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
         entry.incarnation = cell.incarnation;
         entry.tag = tag;
         entry.attempt = 0;
+        entry.journalRecord = 0;
         entry.frame = null;
         final long timerId = wheel.scheduleTimer(nowNs + Math.max(0, delayNs));
         timers.put(timerId, entry);
@@ -523,6 +612,7 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
         final TimerEntry entry = timers.get(timerId);
         entry.attempt = attempt;
         entry.frame = copy;
+        entry.journalRecord = takeJournalRecord(); // handled when the retry is
     }
 
     /** {@inheritDoc} */
@@ -539,6 +629,7 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
         final long tag = entry.tag;
         final int attempt = entry.attempt;
         final UnsafeBuffer frame = entry.frame;
+        final long journalRecord = entry.journalRecord;
         release(entry);
         switch (kind)
         {
@@ -547,7 +638,7 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
                 break;
             case TIMER_RETRY:
                 // The retried call keeps its frame: same message id, same correlation id.
-                deliver(replayDecoder.wrap(frame, 0, frame.capacity()), attempt);
+                deliverWithRecord(null, replayDecoder.wrap(frame, 0, frame.capacity()), attempt, journalRecord);
                 break;
             case TIMER_RESTART:
                 cell.onRestartTimer(this, incarnation);

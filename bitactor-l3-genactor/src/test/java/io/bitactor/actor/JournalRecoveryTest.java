@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,7 +39,13 @@ class JournalRecoveryTest
 
     private ActorSystem launch(final Path journalDir)
     {
-        final ActorSystem system = ActorSystem.launch(testSystems.context().journal(new JournalContext()
+        return launch(journalDir, SupervisorStrategy.oneForOne());
+    }
+
+    private ActorSystem launch(final Path journalDir, final SupervisorStrategy rootStrategy)
+    {
+        final ActorSystem system = ActorSystem.launch(testSystems.context().rootStrategy(rootStrategy).journal(
+            new JournalContext()
             .directory(journalDir).segmentLength(64 * 1024).useAgentThread(false).flushPolicy(FlushPolicy.NONE)));
         systems.add(system);
         return system;
@@ -111,6 +118,86 @@ class JournalRecoveryTest
         assertThat(after).containsExactly("m4", "m5", "m6", "m7", "m8", "m9", "new");
         assertThat(recovered.pendingCount()).isZero();
         assertThat(second.stats().unaccounted()).isZero();
+    }
+
+    /** Fails on "fail", records everything else. */
+    static final class FailingRecorder implements ActorBehavior
+    {
+        final List<String> seen;
+
+        FailingRecorder(final List<String> seen)
+        {
+            this.seen = seen;
+        }
+
+        public void handleCall(final ActorContext ctx, final Message request, final Reply reply)
+        {
+            if (request.attempt() == 1)
+            {
+                throw new IllegalStateException("first attempt fails");
+            }
+            seen.add("call " + request.payloadAsString() + " attempt " + request.attempt());
+            reply.ok("ok");
+        }
+
+        public void handleCast(final ActorContext ctx, final Message message)
+        {
+            if ("fail".equals(message.payloadAsString()))
+            {
+                throw new IllegalStateException("fail");
+            }
+            seen.add(message.payloadAsString());
+        }
+    }
+
+    @Test
+    void messagesStashedWhileTheActorWaitsForItsRestartSurviveACrash() throws IOException
+    {
+        final SupervisorStrategy backoff =
+            SupervisorStrategy.oneForOne().withBackoff(Duration.ofSeconds(10), Duration.ofSeconds(10), 0.0);
+        final ActorSystem first = launch(tmp.resolve("a"), backoff);
+        final ActorRef actor = first.spawn(ActorSpec.of(() -> new FailingRecorder(new ArrayList<>())));
+        first.runUntilIdle();
+        first.cast(actor, "fail");
+        first.cast(actor, "a");
+        first.cast(actor, "b");
+        first.runUntilIdle(); // "a" and "b" wait in the stash: the restart is 10 s away on the injected clock
+        final Path crashed = snapshot(tmp.resolve("a"), tmp.resolve("b"));
+
+        final List<String> seen = new CopyOnWriteArrayList<>();
+        final ActorSystem second = launch(crashed);
+        assertThat(second.recovered().count()).as("the stashed messages, not the failed one").isEqualTo(2);
+        second.spawn(ActorSpec.of(() -> new FailingRecorder(seen)));
+        second.runUntilIdle();
+        assertThat(seen).containsExactly("a", "b");
+    }
+
+    @Test
+    void aCallWaitingForItsRetrySurvivesACrashAndAHandledRetryIsNotDeliveredAgain() throws IOException
+    {
+        final ActorSystem first = launch(tmp.resolve("a"));
+        final RetryPolicy retry = RetryPolicy.exponential(3, Duration.ofSeconds(10), Duration.ofSeconds(10))
+            .withJitter(RetryPolicy.Jitter.NONE);
+        final List<String> before = new CopyOnWriteArrayList<>();
+        final ActorRef actor = first.spawn(ActorSpec.of(() -> new FailingRecorder(before)).withRetry(retry));
+        first.runUntilIdle();
+        first.call(actor, "q".getBytes(), Duration.ofMinutes(1));
+        first.runUntilIdle(); // attempt 1 failed; attempt 2 is 10 s away
+        final Path crashed = snapshot(tmp.resolve("a"), tmp.resolve("b"));
+        testSystems.advanceMillis(first, 10_000); // the retry runs in the first system: its record is marked handled
+        assertThat(before).containsExactly("call q attempt 2");
+        final Path afterRetry = snapshot(tmp.resolve("a"), tmp.resolve("c"));
+
+        final List<String> seen = new CopyOnWriteArrayList<>();
+        final ActorSystem second = launch(crashed);
+        assertThat(second.recovered().count()).as("the call waiting for its retry").isEqualTo(1);
+        second.spawn(ActorSpec.of(() -> new Recorder(seen)));
+        second.runUntilIdle();
+        assertThat(seen).containsExactly("call q");
+        second.close();
+
+        final ActorSystem third = launch(afterRetry);
+        assertThat(third.recovered().count()).as("handled by the retry: nothing to recover").isZero();
     }
 
     @Test
