@@ -40,6 +40,8 @@ public final class Sender implements AutoCloseable
 {
     /** Value of the announced epoch while not routing. */
     static final long IDLE = -1L;
+    /** Preset record value for dispatch: append the frame to the journal (if journaled). */
+    private static final long APPEND_RECORD = -1;
     /** Slots examined per claim before answering {@link OfferStatus#SENDER_FULL}. */
     static final int SLOT_SCAN_LIMIT = 8;
     private static final VarHandle ACTIVE_EPOCH;
@@ -323,7 +325,45 @@ public final class Sender implements AutoCloseable
             throw new IllegalStateException("no open claim");
         }
         encoder.seal();
-        return dispatch(slot);
+        return dispatch(slot, APPEND_RECORD);
+    }
+
+    /**
+     * Appends a sealed frame to the journal now, for routing later with
+     * {@link #route(DirectBuffer, int, int, long)}: the message counts as accepted from here on (it is recovered
+     * after a crash even if it was never routed).
+     *
+     * @param frame  buffer holding the sealed frame.
+     * @param offset of the frame.
+     * @param length of the frame.
+     * @return the record's reference; 0 when there is no journal or the frame's type is not journaled;
+     * {@link Journal#FULL} (backpressure) or {@link Journal#CLOSED}.
+     */
+    public long journal(final DirectBuffer frame, final int offset, final int length)
+    {
+        if (null == journal)
+        {
+            return 0;
+        }
+        final byte typeCode = FrameDescriptor.messageTypeCode(frame, offset);
+        if (typeCode != MessageType.CAST.code() && typeCode != MessageType.CALL.code())
+        {
+            return 0;
+        }
+        return journal.append(frame, offset, length);
+    }
+
+    /**
+     * Cancels a record from {@link #journal(DirectBuffer, int, int)} whose frame will not be routed after all.
+     *
+     * @param journalRecord the record; 0 does nothing.
+     */
+    public void cancelJournalRecord(final long journalRecord)
+    {
+        if (journalRecord > 0 && null != journal)
+        {
+            journal.cancel(journalRecord);
+        }
     }
 
     /**
@@ -347,6 +387,23 @@ public final class Sender implements AutoCloseable
      */
     public OfferStatus route(final DirectBuffer frame, final int offset, final int length)
     {
+        return route(frame, offset, length, APPEND_RECORD);
+    }
+
+    /**
+     * Routes a frame that was encoded elsewhere and journaled already with {@link #journal(DirectBuffer, int, int)}
+     * (a frame an actor sent while its target's mailbox was full, kept in an outbox meanwhile): the journal record
+     * is not appended again. Backpressure leaves the record as it is (the frame will be routed again); a refusal
+     * for good cancels it.
+     *
+     * @param frame         buffer holding the frame.
+     * @param offset        of the frame.
+     * @param length        of the frame region.
+     * @param journalRecord what {@link #journal(DirectBuffer, int, int)} returned (0: not journaled).
+     * @return as {@link #route(DirectBuffer, int, int)}.
+     */
+    public OfferStatus route(final DirectBuffer frame, final int offset, final int length, final long journalRecord)
+    {
         if (claimed != null)
         {
             throw new IllegalStateException("a claim is open: commit() or abort() it first");
@@ -355,12 +412,14 @@ public final class Sender implements AutoCloseable
         final FrameVerification verification = decoder.verify();
         if (!verification.isValid())
         {
+            cancelJournalRecord(journalRecord);
             router.countRejection(OfferStatus.INVALID_FRAME);
             router.deadLetter(deadLetterSink, DeadLetterReason.INVALID_FRAME, frame, offset, length);
             return OfferStatus.INVALID_FRAME;
         }
         if (length > maxFrameLength)
         {
+            cancelJournalRecord(journalRecord);
             router.countRejection(OfferStatus.PAYLOAD_TOO_LARGE);
             return OfferStatus.PAYLOAD_TOO_LARGE;
         }
@@ -370,7 +429,7 @@ public final class Sender implements AutoCloseable
         }
         final FrameSlot slot = claimed;
         slot.buffer.putBytes(slot.offset, frame, offset, length);
-        final OfferStatus status = dispatch(slot);
+        final OfferStatus status = dispatch(slot, journalRecord);
         if (status.isBackPressure())
         {
             abort();
@@ -378,7 +437,7 @@ public final class Sender implements AutoCloseable
         return status;
     }
 
-    private OfferStatus dispatch(final FrameSlot slot)
+    private OfferStatus dispatch(final FrameSlot slot, final long presetRecord)
     {
         final UnsafeBuffer buffer = slot.buffer;
         final int offset = slot.offset;
@@ -388,7 +447,11 @@ public final class Sender implements AutoCloseable
 
         if (null != journal)
         {
-            if (typeCode == MessageType.CAST.code() || typeCode == MessageType.CALL.code())
+            if (presetRecord != APPEND_RECORD)
+            {
+                slot.journalRef(presetRecord); // journaled when it was kept for later
+            }
+            else if (typeCode == MessageType.CAST.code() || typeCode == MessageType.CALL.code())
             {
                 // Write-ahead: the record is in mapped memory before any consumer can see the frame.
                 final long record = journal.append(buffer, offset, slot.frameLength());
@@ -435,12 +498,13 @@ public final class Sender implements AutoCloseable
             claimed = null;
             return status;
         }
-        if (null != journal)
+        if (null != journal && (presetRecord == APPEND_RECORD || !status.isBackPressure()))
         {
             final long record = slot.journalRef();
             if (record > 0)
             {
-                // Not accepted after all: a recovery must not deliver it (a retry appends a new record).
+                // Not accepted after all: a recovery must not deliver it (a retry appends a new record). A preset
+                // record under backpressure stays: its frame is kept and routed again.
                 journal.cancel(record);
                 slot.journalRef(0);
             }

@@ -441,17 +441,40 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
                     return SendStatus.of(status);
                 }
                 // Mailbox full: keep the sealed frame (same id and timestamp) for the next duty cycle.
-                final boolean kept = outbox.append(
-                    encoder.buffer(), encoder.offset(), FrameDescriptor.frameLength(payloadLength), 0);
+                final SendStatus kept = keep(encoder.buffer(), encoder.offset(),
+                    FrameDescriptor.frameLength(payloadLength));
                 sender.abort();
-                return kept ? SendStatus.ACCEPTED : SendStatus.MAILBOX_FULL;
+                return kept;
             }
         }
         final FrameEncoder encoder = sender.wrapDetached(detachedFrame, 0);
         fill(encoder, type, source, target, correlationId, payload, payloadOffset, payloadLength,
             traceHigh, traceLow, parentSpan, flags);
         final int length = encoder.seal();
-        return outbox.append(detachedFrame, 0, length, 0) ? SendStatus.ACCEPTED : SendStatus.MAILBOX_FULL;
+        return keep(detachedFrame, 0, length);
+    }
+
+    /**
+     * Keeps a sealed frame in the outbox. It is journaled now, since the actor is told it was accepted: a crash
+     * before the outbox routes it still finds it in the journal.
+     */
+    private SendStatus keep(final DirectBuffer frame, final int offset, final int length)
+    {
+        final long record = sender.journal(frame, offset, length);
+        if (record == Journal.FULL)
+        {
+            return SendStatus.JOURNAL_FULL;
+        }
+        if (record == Journal.CLOSED)
+        {
+            return SendStatus.CLOSED;
+        }
+        if (outbox.append(frame, offset, length, record))
+        {
+            return SendStatus.ACCEPTED;
+        }
+        sender.cancelJournalRecord(record);
+        return SendStatus.MAILBOX_FULL;
     }
 
     private void fill(
@@ -483,7 +506,7 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
             final DirectBuffer buffer = outbox.headBuffer();
             final int offset = outbox.headOffset();
             final int length = outbox.headLength();
-            final OfferStatus status = sender.route(buffer, offset, length);
+            final OfferStatus status = sender.route(buffer, offset, length, outbox.headTag());
             if (status.isBackPressure())
             {
                 break;

@@ -201,6 +201,54 @@ class JournalRecoveryTest
     }
 
     @Test
+    void messagesAnActorSentWhileTheTargetMailboxWasFullSurviveACrashInOrder() throws IOException
+    {
+        final ActorSystem first = ActorSystem.launch(testSystems.context().mailboxCapacity(2).journal(
+            new JournalContext().directory(tmp.resolve("a")).segmentLength(64 * 1024).useAgentThread(false)
+                .flushPolicy(FlushPolicy.NONE)));
+        systems.add(first);
+        final List<String> seenBefore = new CopyOnWriteArrayList<>();
+        final ActorRef target = first.spawn(ActorSpec.of(() -> new Recorder(seenBefore)));
+        final List<SendStatus> statuses = new CopyOnWriteArrayList<>();
+        final ActorRef source = first.spawn(ActorSpec.of(() -> new ActorBehavior()
+        {
+            public void handleCall(final ActorContext ctx, final Message request, final Reply reply)
+            {
+                reply.ok("");
+            }
+
+            public void handleCast(final ActorContext ctx, final Message message)
+            {
+                for (int i = 0; i < 5; i++)
+                {
+                    statuses.add(ctx.cast(target, "m" + i));
+                }
+            }
+        }));
+        first.runUntilIdle();
+        first.cast(source, "go");
+        // One duty cycle of the source's worker: "go" is handled, two casts fill the target's mailbox (capacity
+        // 2), three wait in the worker's outbox, answered ACCEPTED.
+        first.invoke(first.shardOf(source) % 2);
+        assertThat(statuses).containsOnly(SendStatus.ACCEPTED).hasSize(5);
+        final Path crashed = snapshot(tmp.resolve("a"), tmp.resolve("b"));
+
+        final int handledBefore = seenBefore.size();
+        final List<String> seen = new CopyOnWriteArrayList<>();
+        final ActorSystem second = launch(crashed);
+        assertThat(second.recovered().count()).as("every cast the source was told was accepted").isEqualTo(
+            5 - handledBefore);
+        second.spawn(ActorSpec.of(() -> new Recorder(seen)));
+        second.runUntilIdle();
+        final List<String> expected = new ArrayList<>();
+        for (int i = handledBefore; i < 5; i++)
+        {
+            expected.add("m" + i);
+        }
+        assertThat(seen).containsExactlyElementsOf(expected);
+    }
+
+    @Test
     void messagesOfAnActorThatIsNotSpawnedAgainStayInTheJournal() throws IOException
     {
         final ActorSystem first = launch(tmp.resolve("a"));
