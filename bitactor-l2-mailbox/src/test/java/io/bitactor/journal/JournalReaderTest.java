@@ -66,17 +66,9 @@ class JournalReaderTest
         return router;
     }
 
-    /** Payload: actor (4 bytes), sequence (8 bytes), then a pattern derived from both. */
     private static UnsafeBuffer payload(final int actor, final long seq)
     {
-        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[PAYLOAD]);
-        buffer.putInt(0, actor);
-        buffer.putLong(4, seq);
-        for (int i = 12; i < PAYLOAD; i++)
-        {
-            buffer.putByte(i, (byte)(actor * 31 + seq + i));
-        }
-        return buffer;
+        return PatternPayloads.payload(actor, seq, PAYLOAD);
     }
 
     /** Even sequences are casts, odd ones calls with correlation id {@code 1000 + seq}. */
@@ -114,17 +106,10 @@ class JournalReaderTest
             final long segmentIndex, final long recordOffset, final int state, final DirectBuffer buffer,
             final int frameOffset, final int frameLength)
         {
-            decoder.wrap(buffer, frameOffset, frameLength);
-            assertThat(decoder.verify().isValid()).isTrue();
+            PatternPayloads.check(decoder, buffer, frameOffset, frameLength);
             assertThat(frameOffset).isEqualTo(recordOffset + JournalDescriptor.FRAME_OFFSET);
-            final int at = decoder.payloadOffset();
-            final int actor = buffer.getInt(at);
-            final long seq = buffer.getLong(at + 4);
-            assertThat(decoder.targetActorId()).isEqualTo(actor);
-            for (int i = 12; i < decoder.payloadLength(); i++)
-            {
-                assertThat(buffer.getByte(at + i)).isEqualTo((byte)(actor * 31 + seq + i));
-            }
+            final int actor = PatternPayloads.actor(decoder);
+            final long seq = PatternPayloads.seq(decoder);
             seen.add(new Seen(segmentIndex, recordOffset, state, actor, seq, decoder.messageType(),
                 decoder.correlationId(), decoder.sourceActorId()));
         }

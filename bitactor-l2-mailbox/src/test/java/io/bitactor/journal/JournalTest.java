@@ -64,22 +64,9 @@ class JournalTest
         return router;
     }
 
-    /** Payload: actor (4 bytes), sequence (8 bytes), then a pattern derived from both. */
-    private static UnsafeBuffer payload(final int actor, final long seq, final int length)
-    {
-        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[length]);
-        buffer.putInt(0, actor);
-        buffer.putLong(4, seq);
-        for (int i = 12; i < length; i++)
-        {
-            buffer.putByte(i, (byte)(actor * 31 + seq + i));
-        }
-        return buffer;
-    }
-
     private static OfferStatus send(final Sender sender, final int actor, final long seq)
     {
-        return sender.send(actor, MessageType.CAST, payload(actor, seq, 64), 0, 64);
+        return sender.send(actor, MessageType.CAST, PatternPayloads.payload(actor, seq, 64), 0, 64);
     }
 
     /** Records "actor:seq" and checks every frame verifies and carries its own pattern. */
@@ -90,17 +77,8 @@ class JournalTest
 
         public void onFrame(final DirectBuffer buffer, final int offset, final int length)
         {
-            decoder.wrap(buffer, offset, length);
-            assertThat(decoder.verify().isValid()).isTrue();
-            final int at = decoder.payloadOffset();
-            final int actor = buffer.getInt(at);
-            final long seq = buffer.getLong(at + 4);
-            assertThat(decoder.targetActorId()).isEqualTo(actor);
-            for (int i = 12; i < decoder.payloadLength(); i++)
-            {
-                assertThat(buffer.getByte(at + i)).isEqualTo((byte)(actor * 31 + seq + i));
-            }
-            seen.add(actor + ":" + seq);
+            PatternPayloads.check(decoder, buffer, offset, length);
+            seen.add(PatternPayloads.actor(decoder) + ":" + PatternPayloads.seq(decoder));
         }
     }
 
@@ -215,7 +193,7 @@ class JournalTest
     {
         final Router first = launch(journal());
         final Sender sender = first.newSender(0);
-        final UnsafeBuffer payload = payload(1, 1, 16);
+        final UnsafeBuffer payload = PatternPayloads.payload(1, 1, 16);
         assertThat(sender.send(0, 1, MessageType.REPLY, 5, payload, 0, 16)).isEqualTo(OfferStatus.ACCEPTED);
         assertThat(sender.send(0, 1, MessageType.SYSTEM, 0, payload, 0, 16)).isEqualTo(OfferStatus.ACCEPTED);
         assertThat(sender.send(0, 1, MessageType.CALL, 6, payload, 0, 16)).isEqualTo(OfferStatus.ACCEPTED);
