@@ -75,9 +75,10 @@ public final class Mailbox
     private final Router router;
     private final boolean holdMovedActors;
     private final Journal.Settler settler;
-    // The slot being handed to the handler, and whether the handler took its journal record (consumer only).
-    private FrameSlot delivering;
-    private boolean journalRecordTaken;
+    // With a journal: the frame being handed to the handler (consumer only). Kept in an object of its own, allocated
+    // after the large arrays, not in fields of this object: senders read this object's lines on every offer (see
+    // COUNTERS), and a consumer store per message into them would make every offer miss.
+    private final JournalDelivery journalDelivery;
 
     // Written by the router (under its lock), read by consumers and senders.
     @SuppressWarnings("unused")
@@ -114,6 +115,14 @@ public final class Mailbox
         this.controlFence = new FrameSlot(fenceStates, 0, FrameSlot.KIND_FENCE, true, fenceStates, 1);
         // At least a batch: a drain that finds a handover only after taking a batch may have to park all of it.
         this.held = new FrameSlot[Math.max(BATCH_LENGTH, lane.capacity())];
+        this.journalDelivery = null == settler ? null : new JournalDelivery();
+    }
+
+    /** The slot being handed to the handler, and whether the handler took its journal record. */
+    private static final class JournalDelivery
+    {
+        FrameSlot slot;
+        boolean taken;
     }
 
     private long get(final int index)
@@ -396,8 +405,12 @@ public final class Mailbox
 
     private void deliver(final FrameSlot slot, final FrameHandler handler)
     {
-        delivering = slot;
-        journalRecordTaken = false;
+        final JournalDelivery journalDelivery = this.journalDelivery;
+        if (null != journalDelivery)
+        {
+            journalDelivery.slot = slot;
+            journalDelivery.taken = false;
+        }
         try
         {
             handler.onFrame(slot.buffer, slot.offset, slot.frameLength());
@@ -407,10 +420,13 @@ public final class Mailbox
             publish(HANDLER_ERRORS, get(HANDLER_ERRORS) + 1);
             errorHandler.onError(t);
         }
-        delivering = null;
-        if (!journalRecordTaken)
+        if (null != journalDelivery)
         {
-            settleJournalRecord(slot);
+            journalDelivery.slot = null;
+            if (!journalDelivery.taken)
+            {
+                settleJournalRecord(slot);
+            }
         }
         // Release: every read of the frame above happens-before the owner's next write into this slot.
         slot.soState(FrameSlot.FREE);
@@ -428,13 +444,13 @@ public final class Mailbox
      */
     public long takeJournalRecord()
     {
-        final FrameSlot slot = delivering;
-        if (null == slot || journalRecordTaken || null == settler)
+        final JournalDelivery journalDelivery = this.journalDelivery;
+        if (null == journalDelivery || null == journalDelivery.slot || journalDelivery.taken)
         {
             return 0;
         }
-        journalRecordTaken = true;
-        return slot.journalRef();
+        journalDelivery.taken = true;
+        return journalDelivery.slot.journalRef();
     }
 
     /**
