@@ -10,4 +10,5 @@ module io.bitactor.actor
     requires transitive org.agrona;
 
     exports io.bitactor.actor;
+    exports io.bitactor.tracing;
 }
