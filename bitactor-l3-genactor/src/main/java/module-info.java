@@ -8,6 +8,7 @@ module io.bitactor.actor
     requires transitive io.bitactor.mailbox;
     requires transitive io.bitactor.core;
     requires transitive org.agrona;
+    requires org.slf4j;
 
     exports io.bitactor.actor;
     exports io.bitactor.tracing;

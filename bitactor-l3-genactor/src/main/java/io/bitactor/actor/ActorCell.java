@@ -481,6 +481,7 @@ final class ActorCell extends Counters implements ActorContext
         if (state == RUNNING)
         {
             // A sibling restart (one-for-all, rest-for-one): end this incarnation; its queue stays.
+            lastFailure = null; // this incarnation did not fail (an older failure must not be reported again)
             terminate(StopReason.RESTART);
             state = SUSPENDED;
             stopChildren(w, StopReason.SUPERVISOR);
@@ -505,6 +506,7 @@ final class ActorCell extends Counters implements ActorContext
     {
         counters.increment(Counters.RESTARTS);
         w.counters.increment(Counters.RESTARTS);
+        RuntimeLog.restarted(this, lastFailure, counters.get(Counters.RESTARTS));
         state = NEW;
         start(w);
     }
@@ -553,6 +555,7 @@ final class ActorCell extends Counters implements ActorContext
             watchers = null;
         }
         system.onStopped(this);
+        RuntimeLog.stopped(this, reason);
         if (parentId != 0)
         {
             w.sendSystem(parentId, SystemCommand.CHILD_STOPPED, id, reason.ordinal());
@@ -653,6 +656,7 @@ final class ActorCell extends Counters implements ActorContext
         if (!admitRestart(strategy, now))
         {
             final ActorCell failedChild = system.registry.get(childId);
+            RuntimeLog.escalated(this, strategy, childId, parentId == 0);
             fail(w, new SupervisorEscalationException(spec.name(), id, strategy.maxRestarts(),
                 strategy.withinNs(), childId, failed && failedChild != null ? failedChild.lastFailure : null));
             return;

@@ -63,6 +63,7 @@ public final class ActorSystem implements AutoCloseable
 
     final Registry registry;
     final NanoClock nanoClock;
+    final DeadLetters deadLetters;
 
     private final ActorSystemContext ctx;
     private final Router router;
@@ -130,7 +131,7 @@ public final class ActorSystem implements AutoCloseable
     {
         this.ctx = ctx;
         this.nanoClock = ctx.nanoClock();
-        this.errorHandler = ctx.errorHandler() != null ? ctx.errorHandler() : Throwable::printStackTrace;
+        this.errorHandler = ctx.errorHandler() != null ? ctx.errorHandler() : RuntimeLog::error;
         this.registry = new Registry(ctx.maxActors());
         this.callTimeouts = new ScheduledThreadPoolExecutor(1, runnable ->
         {
@@ -155,11 +156,14 @@ public final class ActorSystem implements AutoCloseable
         {
             for (int s = 0; s < shardCount; s++)
             {
-                shardBreakers[s] = new CircuitBreaker("shard-" + s, ctx.shardCircuitBreaker());
+                shardBreakers[s] = new CircuitBreaker("shard-" + s, ctx.shardCircuitBreaker(),
+                    RuntimeLog.breakerListener(null));
             }
         }
 
         this.workers = new Worker[ctx.workerCount()];
+        this.deadLetters = new DeadLetters(
+            ctx.deadLetterLogIntervalNs(), workers.length, this::deadLetterTotal, nanoClock.nanoTime());
         for (int i = 0; i < workers.length; i++)
         {
             workers[i] = new Worker(this, i, router.newSender(0), ctx);
@@ -207,6 +211,7 @@ public final class ActorSystem implements AutoCloseable
             AgentRunner.startOnThread(runner);
         }
         sendSystem(ROOT_ID, SystemCommand.START, ROOT_ID, 0);
+        RuntimeLog.launched(ctx, router.journal());
     }
 
     /**
@@ -267,6 +272,7 @@ public final class ActorSystem implements AutoCloseable
         // Stored before START is sent: the lane's release/acquire publishes the cell to its worker.
         registry.put(id, cell);
         liveActors.incrementAndGet();
+        RuntimeLog.spawned(id, spec.name(), parentId);
         if (parent != null)
         {
             parent.worker.sendSystem(parentId, SystemCommand.ADD_CHILD, id, 0);
@@ -305,7 +311,8 @@ public final class ActorSystem implements AutoCloseable
     {
         final int shard = router.ring().shardFor(id);
         final CircuitBreaker breaker = spec.circuitBreaker() != null ?
-            new CircuitBreaker(spec.name() + "#" + id, spec.circuitBreaker(), spec.circuitBreakerListener()) :
+            new CircuitBreaker(spec.name() + "#" + id, spec.circuitBreaker(),
+                RuntimeLog.breakerListener(spec.circuitBreakerListener())) :
             shardBreakers == null ? null : shardBreakers[shard];
         return new ActorCell(this, id, spec, parentId, depth, workers[shard % workers.length], breaker);
     }
@@ -861,6 +868,8 @@ public final class ActorSystem implements AutoCloseable
             final ActorStats stats = stats();
             shutdownReport = new ShutdownReport(before - notStopped, notStopped, stats.deadLettered(),
                 stats.lateReplies(), terminationCause);
+            deadLetters.flush(nanoClock.nanoTime());
+            RuntimeLog.closed(shutdownReport);
         }
     }
 
@@ -1052,6 +1061,17 @@ public final class ActorSystem implements AutoCloseable
         }
     }
 
+    /** Dead letters so far: the workers' counts and those of the close (what {@link DeadLetters} reports). */
+    private long deadLetterTotal()
+    {
+        long total = closeDeadLetters.get();
+        for (final Worker worker : workers)
+        {
+            total += worker.counters.get(Counters.DEAD_LETTERED);
+        }
+        return total;
+    }
+
     private void onRouterDeadLetter(
         final DeadLetterReason reason, final DirectBuffer buffer, final int offset, final int length)
     {
@@ -1064,6 +1084,7 @@ public final class ActorSystem implements AutoCloseable
         if (type == Worker.CAST || type == Worker.CALL)
         {
             closeDeadLetters.incrementAndGet();
+            deadLetters.note(-1, FrameDescriptor.targetActorId(buffer, offset), reason, nanoClock.nanoTime());
         }
         else if (type == Worker.REPLY || type == Worker.ERROR_REPLY)
         {

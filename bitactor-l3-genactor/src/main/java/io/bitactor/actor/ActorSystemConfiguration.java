@@ -68,6 +68,11 @@ public final class ActorSystemConfiguration
     /** Default shutdown timeout. */
     public static final long SHUTDOWN_TIMEOUT_NS_DEFAULT = TimeUnit.SECONDS.toNanos(10);
 
+    /** Least time between two log lines about dead letters (each line counts those since the last one). */
+    public static final String DEAD_LETTER_LOG_INTERVAL_NS_PROP_NAME = "bitactor.dead.letter.log.interval.ns";
+    /** Default dead-letter log interval: 10 s. */
+    public static final long DEAD_LETTER_LOG_INTERVAL_NS_DEFAULT = TimeUnit.SECONDS.toNanos(10);
+
     /** Threading mode: DEDICATED, SHARED or INVOKER. */
     public static final String THREADING_MODE_PROP_NAME = "bitactor.threading.mode";
     /** Default threading mode. */

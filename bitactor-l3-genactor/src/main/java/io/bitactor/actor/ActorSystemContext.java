@@ -42,6 +42,9 @@ public final class ActorSystemContext
         ActorSystemConfiguration.TIMER_TICK_NS_PROP_NAME, ActorSystemConfiguration.TIMER_TICK_NS_DEFAULT);
     private long shutdownTimeoutNs = ActorSystemConfiguration.longProperty(
         ActorSystemConfiguration.SHUTDOWN_TIMEOUT_NS_PROP_NAME, ActorSystemConfiguration.SHUTDOWN_TIMEOUT_NS_DEFAULT);
+    private long deadLetterLogIntervalNs = ActorSystemConfiguration.longProperty(
+        ActorSystemConfiguration.DEAD_LETTER_LOG_INTERVAL_NS_PROP_NAME,
+        ActorSystemConfiguration.DEAD_LETTER_LOG_INTERVAL_NS_DEFAULT);
     private ThreadingMode threadingMode = ActorSystemConfiguration.threadingMode();
     // 100 spins and 100 yields before parking: a worker that parked at once made every cross-worker hop pay a
     // wake-up (Savina ping-pong: 1,000 ms per run with (1, 10, ...), 254 ms with these; see docs/BENCHMARKS.md).
@@ -97,6 +100,10 @@ public final class ActorSystemContext
         if (!(shutdownTimeoutNs > 0))
         {
             throw new IllegalArgumentException("shutdownTimeoutNs must be > 0: " + shutdownTimeoutNs);
+        }
+        if (!(deadLetterLogIntervalNs > 0))
+        {
+            throw new IllegalArgumentException("deadLetterLogIntervalNs must be > 0: " + deadLetterLogIntervalNs);
         }
         if (!(threadingMode != null))
         {
@@ -422,6 +429,30 @@ public final class ActorSystemContext
     }
 
     /**
+     * Sets the least time between two WARN lines about dead letters (logger {@code io.bitactor.actor.DeadLetters}).
+     * Dead letters are counted, never logged one by one: each line says how many there were since the last one,
+     * with the last one's reason and target. Measured with the {@link #nanoClock(NanoClock)}.
+     *
+     * @param deadLetterLogIntervalNs the value, > 0.
+     * @return this.
+     */
+    public ActorSystemContext deadLetterLogIntervalNs(final long deadLetterLogIntervalNs)
+    {
+        this.deadLetterLogIntervalNs = deadLetterLogIntervalNs;
+        return this;
+    }
+
+    /**
+     * The least time between two WARN lines about dead letters.
+     *
+     * @return the value in nanoseconds.
+     */
+    public long deadLetterLogIntervalNs()
+    {
+        return deadLetterLogIntervalNs;
+    }
+
+    /**
      * Sets how the workers run.
      *
      * @param threadingMode the value.
@@ -467,7 +498,8 @@ public final class ActorSystemContext
 
     /**
      * Sets the handler of infrastructure errors (a throwing terminate(), a throwing dead-letter hook); it must
-     * never throw. Default (null): print to {@code System.err}.
+     * never throw. Default (null): log at ERROR, with the stack trace, to the SLF4J logger
+     * {@code io.bitactor.actor.ActorSystem}. Errors given to a handler set here are not logged by the system.
      *
      * @param errorHandler the value.
      * @return this.

@@ -6,6 +6,7 @@ import io.bitactor.core.FrameEncoder;
 import io.bitactor.core.MessageType;
 import io.bitactor.journal.Journal;
 import io.bitactor.journal.RecoveredFrames;
+import io.bitactor.mailbox.DeadLetterReason;
 import io.bitactor.mailbox.FrameHandler;
 import io.bitactor.mailbox.Mailbox;
 import io.bitactor.mailbox.OfferStatus;
@@ -153,6 +154,10 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
         {
             // Nothing scheduled: keep the wheel at the present so a new timer needs no catching up.
             wheel.currentTickTime(nowNs);
+        }
+        if (0 == index)
+        {
+            system.deadLetters.poll(nowNs); // rate-limited dead-letter log line; real work once per check period
         }
         for (final Mailbox mailbox : mailboxes)
         {
@@ -391,6 +396,7 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
             return;
         }
         counters.increment(Counters.DEAD_LETTERED);
+        system.deadLetters.note(index, d.targetActorId(), DeadLetterReason.UNDELIVERABLE, nowNs);
         if (cell != null)
         {
             if (attempt == 1)
