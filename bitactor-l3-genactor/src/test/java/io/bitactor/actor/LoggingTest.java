@@ -287,6 +287,68 @@ class LoggingTest
             "HALF_OPEN->OPEN");
     }
 
+    /** Spawns two children in init. */
+    static final class TwoChildren implements ActorBehavior
+    {
+        volatile ActorRef first;
+        volatile ActorRef second;
+
+        public void init(final ActorContext ctx)
+        {
+            first = ctx.spawn(ActorSpec.of(Flaky::new).withName("first"));
+            second = ctx.spawn(ActorSpec.of(Flaky::new).withName("second"));
+        }
+
+        public void handleCall(final ActorContext ctx, final Message request, final Reply reply)
+        {
+            reply.ok("parent");
+        }
+
+        public void handleCast(final ActorContext ctx, final Message message)
+        {
+        }
+    }
+
+    @Test
+    void aSiblingRestartedWithAFailedActorIsNotReportedAsFailedAgain()
+    {
+        final ActorSystem system = launch(systems.context());
+        final TwoChildren parent = new TwoChildren();
+        system.spawn(
+            ActorSpec.of(() -> parent).withName("sup").withSupervisorStrategy(SupervisorStrategy.oneForAll()));
+        system.runUntilIdle();
+        assertThat(parent.first.id()).isEqualTo(3);
+        assertThat(parent.second.id()).isEqualTo(4);
+
+        system.cast(parent.first, "fail");
+        system.runUntilIdle();
+        system.cast(parent.second, "fail");
+        system.runUntilIdle();
+
+        assertThat(messages(ACTORS, Level.WARN)).containsExactly(
+            "actor 3 'first' restarted after a failure: java.lang.IllegalStateException: boom (restart 1)",
+            "actor 4 'second' restarted after a failure: java.lang.IllegalStateException: boom (restart 2)");
+        assertThat(messages(ACTORS, Level.DEBUG)).contains(
+            "actor 4 'second' restarted without a failure of its own (restart 1)",
+            "actor 3 'first' restarted without a failure of its own (restart 2)");
+    }
+
+    @Test
+    void shardBreakersAreLoggedToo()
+    {
+        final ActorSystem system = launch(systems.context().shardCircuitBreaker(
+            CircuitBreakerConfig.defaults().withConsecutiveFailures(1).withoutFailureRate()));
+        final ActorRef flaky = system.spawn(ActorSpec.of(Flaky::new).withName("flaky"));
+        system.runUntilIdle();
+        system.cast(flaky, "fail");
+        system.runUntilIdle();
+
+        final List<String> warnings = messages(BREAKERS, Level.WARN);
+        assertThat(warnings).hasSize(1);
+        assertThat(warnings.get(0))
+            .startsWith("circuit breaker 'shard-" + system.shardOf(flaky) + "' CLOSED -> OPEN for ");
+    }
+
     /** Spawns a temporary actor and sends it "stop" then {@code count} casts: each becomes a dead letter. */
     private static ActorRef deadLetters(final ActorSystem system, final String name, final int count)
     {
