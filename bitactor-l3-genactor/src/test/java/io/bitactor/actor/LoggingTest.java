@@ -1,8 +1,9 @@
 package io.bitactor.actor;
 
-import io.bitactor.actor.CapturingLogProvider.LogEvent;
 import io.bitactor.journal.FlushPolicy;
 import io.bitactor.journal.JournalContext;
+import io.bitactor.testlog.CapturingLogProvider;
+import io.bitactor.testlog.CapturingLogProvider.LogEvent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,8 +20,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import static io.bitactor.actor.CapturingLogProvider.events;
-import static io.bitactor.actor.CapturingLogProvider.messages;
+import static io.bitactor.testlog.CapturingLogProvider.events;
+import static io.bitactor.testlog.CapturingLogProvider.messages;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package io.bitactor.actor;
+package io.bitactor.testlog;
 
 import org.slf4j.ILoggerFactory;
 import org.slf4j.IMarkerFactory;
