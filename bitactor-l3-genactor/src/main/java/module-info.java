@@ -8,7 +8,9 @@ module io.bitactor.actor
     requires transitive io.bitactor.mailbox;
     requires transitive io.bitactor.core;
     requires transitive org.agrona;
+    requires transitive HdrHistogram;
 
     exports io.bitactor.actor;
+    exports io.bitactor.metrics;
     exports io.bitactor.tracing;
 }
