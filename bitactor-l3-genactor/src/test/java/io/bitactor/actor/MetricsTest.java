@@ -354,7 +354,7 @@ class MetricsTest
     }
 
     @Test
-    @Timeout(20)
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // the phaser wait ignores interrupts
     void anActorMayReadMetricsInItsHandlerWithoutWaitingForItsOwnWorker()
     {
         final ActorSystem system = launch(systems.context().shardCount(1).workerCount(1));
