@@ -457,4 +457,65 @@ class MetricsTest
         assertThat(seen.get(3).stats().handled()).isEqualTo(2);
         assertThat(seen.get(3).name()).isEqualTo("a2");
     }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void snapshotsWhileDedicatedWorkersRunAreMonotonicAndExactAtQuiescence() throws Exception
+    {
+        final ActorSystem system = launch(new ActorSystemContext()
+            .threadingMode(ThreadingMode.DEDICATED)
+            .workerCount(2)
+            .shardCount(4)
+            .randomSeed(1)
+            .errorHandler(systems.errors::add));
+        final List<ActorRef> actors = new ArrayList<>();
+        for (int i = 0; i < 8; i++)
+        {
+            actors.add(system.spawn(worker("busy" + i)));
+        }
+        final int messages = 200_000;
+        final Thread producer = new Thread(() ->
+        {
+            for (int i = 0; i < messages; i++)
+            {
+                while (system.cast(actors.get(i & 7), "x") != SendStatus.ACCEPTED)
+                {
+                    Thread.onSpinWait();
+                }
+            }
+        }, "metrics-test-producer");
+        producer.start();
+
+        long lastHandled = 0;
+        long lastFrames = 0;
+        long snapshots = 0;
+        while (producer.isAlive() || system.metrics().stats().handled() < messages)
+        {
+            final SystemMetrics m = system.metrics();
+            assertThat(m.stats().handled()).isGreaterThanOrEqualTo(lastHandled);
+            assertThat(m.handlingTime().count()).isGreaterThanOrEqualTo(lastFrames);
+            lastHandled = m.stats().handled();
+            lastFrames = m.handlingTime().count();
+            snapshots++;
+            Thread.yield();
+        }
+        producer.join();
+
+        final SystemMetrics m = system.metrics();
+        assertThat(snapshots).isPositive();
+        assertThat(m.stats().handled()).isEqualTo(messages);
+        assertThat(m.stats().unaccounted()).isZero();
+        assertThat(m.shards().stream().mapToLong(ShardMetrics::handled).sum()).isEqualTo(messages);
+        assertThat(m.handlingTime().count()).isGreaterThanOrEqualTo(messages);
+        assertThat(m.shards().stream().mapToLong(sh -> sh.handlingTime().count()).sum())
+            .isEqualTo(m.handlingTime().count());
+        assertThat(m.mailboxDepth()).isZero();
+        long perActor = 0;
+        for (final ActorRef actor : actors)
+        {
+            perActor += system.metrics(actor).stats().handled();
+        }
+        assertThat(perActor).isEqualTo(messages);
+        assertThat(systems.errors).isEmpty();
+    }
 }
