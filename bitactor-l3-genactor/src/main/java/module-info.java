@@ -9,7 +9,9 @@ module io.bitactor.actor
     requires transitive io.bitactor.core;
     requires transitive org.agrona;
     requires org.slf4j;
+    requires transitive HdrHistogram;
 
     exports io.bitactor.actor;
+    exports io.bitactor.metrics;
     exports io.bitactor.tracing;
 }

@@ -38,6 +38,8 @@ final class ActorCell extends Counters implements ActorContext
     /** This cell's own accounting: the cell is its own {@link Counters}, on the same cache lines. */
     final Counters counters = this;
     int incarnation;
+    /** The shard it lives on: set before the cell is published in the registry, read by metrics snapshots. */
+    int shard;
 
     private final RetryPolicy retry;
     private final boolean timedBreaker;
@@ -119,7 +121,11 @@ final class ActorCell extends Counters implements ActorContext
         // The frame's journal record goes with the copy: it is marked handled when the copy is handled, so a crash
         // while the actor waits for its restart delivers the frame again after the restart of the process.
         final long journalRecord = w.takeJournalRecord();
-        if (!stash.append(d.buffer(), d.offset(), d.frameLength(), journalRecord, attempt))
+        if (stash.append(d.buffer(), d.offset(), d.frameLength(), journalRecord, attempt))
+        {
+            counters.held(1);
+        }
+        else
         {
             w.settleJournalRecord(journalRecord, d.frameLength()); // dead-lettered: reported, not lost
             system.reportError(new IllegalStateException("stash of actor " + id + " is full (" +
@@ -140,6 +146,7 @@ final class ActorCell extends Counters implements ActorContext
             // letters and this frame must not be among them. Its bytes stay in place: nothing is appended to the
             // stash while this actor is running.
             stash.pop();
+            counters.held(-1);
             if (d.messageTypeCode() == Worker.SYSTEM)
             {
                 w.deliver(d, attempt);
@@ -543,6 +550,7 @@ final class ActorCell extends Counters implements ActorContext
                     }
                 }
                 stash.pop();
+                counters.held(-1);
             }
             stash = null;
         }

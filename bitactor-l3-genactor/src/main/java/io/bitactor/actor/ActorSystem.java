@@ -10,6 +10,9 @@ import io.bitactor.mailbox.MailboxContext;
 import io.bitactor.mailbox.OfferStatus;
 import io.bitactor.mailbox.Router;
 import io.bitactor.mailbox.Sender;
+import io.bitactor.metrics.ActorMetrics;
+import io.bitactor.metrics.SystemMetrics;
+import org.HdrHistogram.Histogram;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentInvoker;
@@ -36,6 +39,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * A running set of actors: the L2 router and its mailbox shards, worker agents that drain them, and the root
@@ -69,6 +73,9 @@ public final class ActorSystem implements AutoCloseable
     private final Router router;
     private final Worker[] workers;
     private final CircuitBreaker[] shardBreakers;
+    /** Per shard: the counts of its actors that stopped (metrics add the live ones). */
+    private final Counters[] stoppedByShard;
+    private final MetricsSnapshots metrics;
     private final ErrorHandler errorHandler;
     private final AtomicLong errorCount = new AtomicLong();
     private final AtomicInteger nextId = new AtomicInteger(ROOT_ID);
@@ -161,6 +168,11 @@ public final class ActorSystem implements AutoCloseable
             }
         }
 
+        this.stoppedByShard = new Counters[shardCount];
+        for (int s = 0; s < shardCount; s++)
+        {
+            stoppedByShard[s] = new Counters();
+        }
         this.workers = new Worker[ctx.workerCount()];
         this.deadLetters = new DeadLetters(
             ctx.deadLetterLogIntervalNs(), workers.length, this::deadLetterTotal, nanoClock.nanoTime());
@@ -174,6 +186,8 @@ public final class ActorSystem implements AutoCloseable
             }
             workers[i].mailboxes(mine.toArray(new Mailbox[0]));
         }
+
+        this.metrics = new MetricsSnapshots(this, router, workers, shardBreakers, stoppedByShard);
 
         final ActorSpec rootSpec = ActorSpec.of(Guardian::new)
             .withName("root")
@@ -314,7 +328,9 @@ public final class ActorSystem implements AutoCloseable
             new CircuitBreaker(spec.name() + "#" + id, spec.circuitBreaker(),
                 RuntimeLog.breakerListener(spec.circuitBreakerListener())) :
             shardBreakers == null ? null : shardBreakers[shard];
-        return new ActorCell(this, id, spec, parentId, depth, workers[shard % workers.length], breaker);
+        final ActorCell cell = new ActorCell(this, id, spec, parentId, depth, workers[shard % workers.length], breaker);
+        cell.shard = shard;
+        return cell;
     }
 
     /** Sends a system command from the calling (non-worker) thread, waiting out backpressure. */
@@ -702,6 +718,12 @@ public final class ActorSystem implements AutoCloseable
         return closing;
     }
 
+    /** One past the highest actor id handed out so far. */
+    int nextActorId()
+    {
+        return nextId.get();
+    }
+
     /**
      * The write-ahead journal, when the context configured one.
      *
@@ -722,6 +744,84 @@ public final class ActorSystem implements AutoCloseable
     {
         final ActorCell cell = registry.get(actor.id());
         return cell == null ? null : cell.counters.snapshot();
+    }
+
+    /**
+     * A metrics snapshot of the whole system: accounting, mailbox depths and high-water marks, per-shard counts and
+     * handling times. Any thread, also an actor's handler; lock-free towards the workers, which never wait for it.
+     * Readers take a lock among themselves, and may wait until a worker finishes its current drain pass (for the
+     * handling-time histograms). It reads every live actor's counters once (O(actors)) and allocates the result.
+     * See {@link SystemMetrics} for how consistent it is.
+     *
+     * @return the snapshot.
+     */
+    public SystemMetrics metrics()
+    {
+        return metrics.system();
+    }
+
+    /**
+     * A metrics snapshot of one live actor. Any thread; lock-free, allocates the result.
+     *
+     * @param actor the actor.
+     * @return the snapshot, or null if the actor has stopped or never existed.
+     */
+    public ActorMetrics metrics(final ActorRef actor)
+    {
+        final ActorCell cell = registry.get(actor.id());
+        return cell == null ? null : metrics.actor(cell);
+    }
+
+    /**
+     * Hands a metrics snapshot of every live actor, in id order, to {@code consumer}, one at a time: nothing but the
+     * record being handed over is kept, however many actors there are. Any thread; lock-free. An actor spawned or
+     * stopped meanwhile may or may not be seen.
+     *
+     * @param consumer receives each snapshot, on the calling thread.
+     * @return how many actors were reported.
+     */
+    public int forEachActorMetrics(final Consumer<ActorMetrics> consumer)
+    {
+        Objects.requireNonNull(consumer, "consumer");
+        int count = 0;
+        for (int id = ROOT_ID, end = nextId.get(); id < end; id++)
+        {
+            final ActorCell cell = registry.get(id);
+            if (cell != null)
+            {
+                consumer.accept(metrics.actor(cell));
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /**
+     * A copy of the handling-time histogram of every shard merged (nanoseconds, since the system started), for
+     * users who want more than {@link SystemMetrics#handlingTime()}. Any thread, as {@link #metrics()}.
+     *
+     * @return a new histogram owned by the caller; empty when recording is off.
+     */
+    public Histogram handlingTimeHistogram()
+    {
+        return metrics.handlingTimes(-1);
+    }
+
+    /**
+     * A copy of one shard's handling-time histogram (nanoseconds, since the system started). Any thread, as
+     * {@link #metrics()}.
+     *
+     * @param shard the shard id, in [0, shard count).
+     * @return a new histogram owned by the caller; empty when recording is off.
+     * @throws IllegalArgumentException if there is no such shard.
+     */
+    public Histogram handlingTimeHistogram(final int shard)
+    {
+        if (shard < 0 || shard >= stoppedByShard.length)
+        {
+            throw new IllegalArgumentException("no shard " + shard + ": the system has " + stoppedByShard.length);
+        }
+        return metrics.handlingTimes(shard);
     }
 
     /**
@@ -1028,6 +1128,7 @@ public final class ActorSystem implements AutoCloseable
 
     void onStopped(final ActorCell cell)
     {
+        stoppedByShard[cell.shard].addShared(cell.counters);
         registry.remove(cell.id);
         liveActors.decrementAndGet();
     }

@@ -78,6 +78,11 @@ public final class ActorSystemConfiguration
     /** Default threading mode. */
     public static final ThreadingMode THREADING_MODE_DEFAULT = ThreadingMode.DEDICATED;
 
+    /** Whether workers record a handling-time histogram per shard (one clock read per frame): true or false. */
+    public static final String HANDLING_TIME_HISTOGRAM_PROP_NAME = "bitactor.handling.time.histogram";
+    /** Default: on. */
+    public static final boolean HANDLING_TIME_HISTOGRAM_DEFAULT = true;
+
     private ActorSystemConfiguration()
     {
     }
@@ -92,6 +97,12 @@ public final class ActorSystemConfiguration
     {
         final String value = System.getProperty(name);
         return value == null ? defaultValue : Long.parseLong(value.trim());
+    }
+
+    static boolean booleanProperty(final String name, final boolean defaultValue)
+    {
+        final String value = System.getProperty(name);
+        return value == null ? defaultValue : Boolean.parseBoolean(value.trim());
     }
 
     static ThreadingMode threadingMode()

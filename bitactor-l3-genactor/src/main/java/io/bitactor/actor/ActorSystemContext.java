@@ -51,6 +51,9 @@ public final class ActorSystemContext
     private Supplier<IdleStrategy> idleStrategySupplier = () -> new BackoffIdleStrategy(100, 100, 1_000, 100_000);
     private ErrorHandler errorHandler = null;
     private NanoClock nanoClock = SystemNanoClock.INSTANCE;
+    private boolean handlingTimeHistogram = ActorSystemConfiguration.booleanProperty(
+        ActorSystemConfiguration.HANDLING_TIME_HISTOGRAM_PROP_NAME,
+        ActorSystemConfiguration.HANDLING_TIME_HISTOGRAM_DEFAULT);
     private EpochClock epochClock = null;
     private SupervisorStrategy rootStrategy = SupervisorStrategy.oneForOne();
     private CircuitBreakerConfig shardCircuitBreaker = null;
@@ -540,6 +543,31 @@ public final class ActorSystemContext
     public NanoClock nanoClock()
     {
         return nanoClock;
+    }
+
+    /**
+     * Sets whether workers record the handling time of every frame they take from a mailbox in a per-shard
+     * HdrHistogram ({@link ActorSystem#metrics()}). It costs one {@link #nanoClock()} read and one histogram
+     * record per frame, no allocation; off, the handling-time summaries are empty.
+     *
+     * @param handlingTimeHistogram the value (default true, or the system property
+     *                              {@value ActorSystemConfiguration#HANDLING_TIME_HISTOGRAM_PROP_NAME}).
+     * @return this.
+     */
+    public ActorSystemContext handlingTimeHistogram(final boolean handlingTimeHistogram)
+    {
+        this.handlingTimeHistogram = handlingTimeHistogram;
+        return this;
+    }
+
+    /**
+     * Whether workers record a handling-time histogram per shard.
+     *
+     * @return the value.
+     */
+    public boolean handlingTimeHistogram()
+    {
+        return handlingTimeHistogram;
     }
 
     /**

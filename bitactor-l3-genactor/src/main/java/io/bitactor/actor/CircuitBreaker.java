@@ -99,6 +99,7 @@ public final class CircuitBreaker
     private static final int SLOW_CALLS = 2;
     private static final int OPENED = 3;
     private static final int CLOSED_TRANSITIONS = 4;
+    private static final int REOPENED = 5;
     private static final int NOT_PERMITTED = 16;
     private static final int HALF_OPENED = 17;
     private static final int COUNTER_SLOTS = 32;
@@ -436,6 +437,18 @@ public final class CircuitBreaker
     }
 
     /**
+     * Transitions from HALF_OPEN back into OPEN (a trial failed): part of {@link #openedCount()}, so trips from
+     * CLOSED are {@code openedCount() - reopenedCount()} (exact when the breaker is quiet: the two counters are
+     * read one after the other). Any thread; may be slightly stale.
+     *
+     * @return the count.
+     */
+    public long reopenedCount()
+    {
+        return counter(REOPENED);
+    }
+
+    /**
      * Transitions into HALF_OPEN. Any thread; may be slightly stale.
      *
      * @return the count.
@@ -473,6 +486,7 @@ public final class CircuitBreaker
             ", slowCalls=" + slowCallCount() +
             ", notPermitted=" + notPermittedCount() +
             ", opened=" + openedCount() +
+            ", reopened=" + reopenedCount() +
             ", halfOpened=" + halfOpenedCount() +
             ", closed=" + closedCount() +
             '}';
@@ -506,6 +520,10 @@ public final class CircuitBreaker
         openUntilNs = nowNs + openTimeNs;
         publish(word, OPEN);
         increment(OPENED);
+        if (from == State.HALF_OPEN)
+        {
+            increment(REOPENED);
+        }
         notifyListener(from, State.OPEN, nowNs);
     }
 

@@ -34,6 +34,8 @@ class Counters
     private static final VarHandle DEAD_LETTERED_VH;
     private static final VarHandle RESTARTS_VH;
     private static final VarHandle LATE_REPLIES_VH;
+    private static final VarHandle HELD_VH;
+    private static final VarHandle HELD_HIGH_WATER_MARK_VH;
 
     static
     {
@@ -49,6 +51,8 @@ class Counters
             DEAD_LETTERED_VH = lookup.findVarHandle(Counters.class, "deadLettered", long.class);
             RESTARTS_VH = lookup.findVarHandle(Counters.class, "restarts", long.class);
             LATE_REPLIES_VH = lookup.findVarHandle(Counters.class, "lateReplies", long.class);
+            HELD_VH = lookup.findVarHandle(Counters.class, "held", long.class);
+            HELD_HIGH_WATER_MARK_VH = lookup.findVarHandle(Counters.class, "heldHighWaterMark", long.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -65,6 +69,9 @@ class Counters
     private long deadLettered;
     private long restarts;
     private long lateReplies;
+    // Messages an actor holds outside its mailbox (stashed, or calls waiting for a retry), and the most it held.
+    private long held;
+    private long heldHighWaterMark;
 
     /** Single-writer increment (the index is a constant at every call site, so the switch folds away). */
     final void increment(final int index)
@@ -79,6 +86,55 @@ class Counters
             case RESTARTS -> RESTARTS_VH.setOpaque(this, restarts + 1);
             case LATE_REPLIES -> LATE_REPLIES_VH.setOpaque(this, lateReplies + 1);
             default -> incrementShared(index);
+        }
+    }
+
+    /**
+     * Single-writer change of the held-messages gauge (the owning worker only); raises its high-water mark.
+     *
+     * @param delta +1 when a message is stashed or a retry scheduled, -1 when it leaves.
+     */
+    final void held(final int delta)
+    {
+        final long value = held + delta;
+        HELD_VH.setOpaque(this, value);
+        if (value > heldHighWaterMark)
+        {
+            HELD_HIGH_WATER_MARK_VH.setOpaque(this, value);
+        }
+    }
+
+    /** Any thread: the held-messages gauge. */
+    final long held()
+    {
+        return (long)HELD_VH.getOpaque(this);
+    }
+
+    /** Any thread: the most messages held at once. */
+    final long heldHighWaterMark()
+    {
+        return (long)HELD_HIGH_WATER_MARK_VH.getOpaque(this);
+    }
+
+    /** Adds a stopped actor's counts to this (any thread: atomic adds). */
+    final void addShared(final Counters other)
+    {
+        for (int i = 0; i < COUNT; i++)
+        {
+            final long value = other.get(i);
+            if (value != 0)
+            {
+                handle(i).getAndAdd(this, value);
+            }
+        }
+    }
+
+    /** Adds this object's counts into {@code sums} (length {@link #COUNT}); any thread. */
+    final void addTo(final long[] sums)
+    {
+        for (int i = 0; i < COUNT; i++)
+        {
+            sums[i] += get(i);
         }
     }
 
@@ -133,7 +189,7 @@ class Counters
         return toStats(v);
     }
 
-    private static ActorStats toStats(final long[] v)
+    static ActorStats toStats(final long[] v)
     {
         return new ActorStats(v[ACCEPTED], v[HANDLED], v[FAILED], v[RETRIED], v[REJECTED_BREAKER], v[REJECTED_FULL],
             v[DEAD_LETTERED], v[RESTARTS], v[LATE_REPLIES]);

@@ -75,6 +75,12 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
     private final Long2ObjectHashMap<TimerEntry> timers = new Long2ObjectHashMap<>();
     private final ArrayDeque<TimerEntry> timerPool = new ArrayDeque<>();
     private Mailbox[] mailboxes = new Mailbox[0];
+    // Handling times (null when off): per shard slot, one clock read per frame (a frame's end is the next one's start).
+    private final boolean timeFrames;
+    private HandlingTimes handlingTimes;
+    private int drainingSlot;
+    private boolean frameClockRead;
+    private long frameEndNs;
     private long nowNs;
     private long spanIds;
     private Thread thread;
@@ -93,6 +99,7 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
         this.maxPayloadLength = ctx.maxPayloadLength();
         this.batchSize = ctx.batchSize();
         this.invoker = ctx.threadingMode() == ThreadingMode.INVOKER;
+        this.timeFrames = ctx.handlingTimeHistogram();
         this.decoder = new FrameDecoder(maxPayloadLength);
         this.replayDecoder = new FrameDecoder(maxPayloadLength);
         this.recoveredDecoder = new FrameDecoder(maxPayloadLength);
@@ -112,6 +119,15 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
     void mailboxes(final Mailbox[] mailboxes)
     {
         this.mailboxes = mailboxes;
+        this.handlingTimes = timeFrames ? new HandlingTimes(mailboxes.length) : null;
+    }
+
+    /**
+     * The handling-time histograms of this worker's shards, or null when they are off. Any thread.
+     */
+    HandlingTimes handlingTimes()
+    {
+        return handlingTimes;
     }
 
     /** {@inheritDoc} */
@@ -159,12 +175,20 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
         {
             system.deadLetters.poll(nowNs); // rate-limited dead-letter log line; real work once per check period
         }
-        for (final Mailbox mailbox : mailboxes)
+        final Mailbox[] mailboxes = this.mailboxes;
+        for (int i = 0; i < mailboxes.length; i++)
         {
+            final Mailbox mailbox = mailboxes[i];
             draining = mailbox;
+            drainingSlot = i;
             work += mailbox.drain(this, batchSize);
         }
         draining = null;
+        if (null != handlingTimes)
+        {
+            handlingTimes.endPass();
+            frameClockRead = false;
+        }
         if (invoker)
         {
             thread = null;
@@ -181,6 +205,7 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
         {
             if (entry.kind == TIMER_RETRY)
             {
+                entry.cell.counters.held(-1);
                 counters.increment(Counters.DEAD_LETTERED);
                 entry.cell.counters.increment(Counters.DEAD_LETTERED);
             }
@@ -219,9 +244,32 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
     // ---------------------------------------------------------------------------------------------------------
 
     /**
-     * A frame from one of this worker's mailboxes.
+     * A frame from one of this worker's mailboxes: received, and its handling time recorded when that is on.
      */
     public void onFrame(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final HandlingTimes times = handlingTimes;
+        if (null == times)
+        {
+            receive(buffer, offset, length);
+            return;
+        }
+        // One clock read per frame: the previous frame's end (in this pass) is this one's start.
+        final long startNs = frameClockRead ? frameEndNs : system.nanoClock.nanoTime();
+        try
+        {
+            receive(buffer, offset, length);
+        }
+        finally
+        {
+            final long endNs = system.nanoClock.nanoTime();
+            frameEndNs = endNs;
+            frameClockRead = true;
+            times.record(drainingSlot, endNs - startNs);
+        }
+    }
+
+    private void receive(final DirectBuffer buffer, final int offset, final int length)
     {
         final FrameDecoder d = decoder.wrap(buffer, offset, length);
         if (!d.verify().isValid())
@@ -642,6 +690,7 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
         entry.attempt = attempt;
         entry.frame = copy;
         entry.journalRecord = takeJournalRecord(); // handled when the retry is
+        cell.counters.held(1);
     }
 
     /** {@inheritDoc} */
@@ -666,6 +715,7 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
                 cell.onUserTimer(this, incarnation, timerId, tag);
                 break;
             case TIMER_RETRY:
+                cell.counters.held(-1);
                 // The retried call keeps its frame: same message id, same correlation id.
                 deliverWithRecord(null, replayDecoder.wrap(frame, 0, frame.capacity()), attempt, journalRecord);
                 break;
