@@ -1,0 +1,466 @@
+package io.bitactor.tracing;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A bounded, lock-free, allocation-free {@link SpanSink}: many producer threads (the workers) copy each span into a
+ * preallocated slot of a ring; one consumer thread drains the ring. When the ring is full a span is dropped and
+ * counted ({@link #droppedSpans()}); a producer never waits.
+ * <p>
+ * <b>Algorithm</b> (a bounded ring with a sequence per slot, as in Vyukov's bounded queue and JCTools'
+ * {@code MpmcArrayQueue}, with a single consumer). Slot {@code i} starts with sequence {@code i}. A producer reads
+ * the producer index {@code p} and the sequence {@code s} of slot {@code p & mask}:
+ * <ul>
+ *     <li>{@code s == p}: the slot is free for index {@code p}; the producer claims {@code p} by a CAS of the producer
+ *     index from {@code p} to {@code p + 1}, copies the span's fields into the slot with plain stores and publishes
+ *     them with a release store of the sequence {@code p + 1};</li>
+ *     <li>{@code s < p}: the slot still holds index {@code p - capacity}, not yet drained: the ring is full, the
+ *     span is dropped and counted;</li>
+ *     <li>{@code s > p}: another producer claimed {@code p} first: retry with a fresh producer index.</li>
+ * </ul>
+ * The consumer reads, for its index {@code c}, the slot's sequence with acquire semantics; {@code c + 1} means
+ * published: it hands the slot to the callback, then frees it for index {@code c + capacity} with a release store
+ * of that sequence (so its reads of the fields happen before a producer's next writes), and advances {@code c}.
+ * Any other sequence means the slot is not published yet and the drain stops there.
+ * <p>
+ * <b>Consistency.</b> Producers are lock-free (a failed CAS means another producer succeeded) and never block; the
+ * consumer never waits either. A drain stops at a slot that a producer has claimed but not yet published, even if
+ * later slots are published (they are drained by a later drain, in order): the ring is not linearizable with
+ * respect to emptiness while a producer is between its claim and its publication. Spans are drained in claim
+ * order, so the spans of one producer thread come out in the order it offered them.
+ * <p>
+ * <b>Threads.</b> {@link #onSpan(SpanRecord)}, {@link #recordedSpans()}, {@link #droppedSpans()},
+ * {@link #size()} and {@link #capacity()}: any thread. {@link #drain(Consumer)}, {@link #drain(Consumer, int)}
+ * and {@link #drainToList()}: one consumer thread at a time (callers must not drain concurrently).
+ */
+public final class RingBufferSpanSink implements SpanSink
+{
+    // Counters in one array, 16 longs (128 bytes, two cache lines for the adjacent-line prefetcher) apart from each
+    // other and from the array header and end, so producers' CAS on the producer index does not share a line with the
+    // consumer's index or the drop counter.
+    private static final int PAD = 16;
+    private static final int PRODUCER_INDEX = PAD;
+    private static final int DROPPED = 2 * PAD;
+    private static final int CONSUMER_INDEX = 3 * PAD;
+    private static final int COUNTER_SLOTS = 4 * PAD;
+
+    private static final VarHandle COUNTER = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle SEQUENCE;
+
+    static
+    {
+        try
+        {
+            SEQUENCE = MethodHandles.lookup().findVarHandle(Slot.class, "sequence", long.class);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+
+    private final long[] counters = new long[COUNTER_SLOTS];
+    private final Slot[] slots;
+    private final int capacity;
+    private final int mask;
+
+    /**
+     * A ring of {@code capacity} preallocated slots. Any thread.
+     *
+     * @param capacity the number of slots, a power of two, at least 1.
+     * @throws IllegalArgumentException if {@code capacity} is not a positive power of two.
+     */
+    public RingBufferSpanSink(final int capacity)
+    {
+        if (capacity < 1 || Integer.bitCount(capacity) != 1)
+        {
+            throw new IllegalArgumentException("capacity must be a positive power of two: " + capacity);
+        }
+        this.capacity = capacity;
+        this.mask = capacity - 1;
+        this.slots = new Slot[capacity];
+        for (int i = 0; i < capacity; i++)
+        {
+            final Slot slot = new Slot();
+            slot.sequence = i;
+            slots[i] = slot;
+        }
+        // The final fields and the slots are published by the constructor's freeze; a ring handed to other threads
+        // through a data race is still safe because every slot is reached through the final array.
+    }
+
+    /**
+     * Copies the span into a free slot, or drops and counts it when the ring is full. Lock-free, never blocks,
+     * allocation-free. Any thread, several at once.
+     *
+     * @param span the span, read only during this call.
+     */
+    public void onSpan(final SpanRecord span)
+    {
+        final Slot[] slots = this.slots;
+        final int mask = this.mask;
+        while (true)
+        {
+            final long producerIndex = lvProducerIndex();
+            final Slot slot = slots[(int)producerIndex & mask];
+            final long sequence = lvSequence(slot);
+            if (sequence == producerIndex)
+            {
+                if (casProducerIndex(producerIndex, producerIndex + 1))
+                {
+                    slot.copyFrom(span);
+                    soSequence(slot, producerIndex + 1);
+                    return;
+                }
+            }
+            else if (sequence < producerIndex)
+            {
+                // The slot still holds index producerIndex - capacity (claimed or published, not drained): full.
+                incrementDropped();
+                return;
+            }
+            // sequence > producerIndex: another producer claimed producerIndex after we read it; retry.
+        }
+    }
+
+    /**
+     * Drains up to {@code limit} published spans in order, handing each to {@code consumer}. The record passed is
+     * valid only during the callback (copy it with {@link SpanData#copyOf(SpanRecord)} to keep it). Stops early at
+     * the first slot that is not published yet. Allocation-free. If the callback throws, the span it was given
+     * counts as drained and the exception propagates. One consumer thread at a time.
+     *
+     * @param consumer receives each span.
+     * @param limit    the most spans to drain.
+     * @return the number of spans drained.
+     */
+    public int drain(final Consumer<? super SpanRecord> consumer, final int limit)
+    {
+        final Slot[] slots = this.slots;
+        final int mask = this.mask;
+        long consumerIndex = lpConsumerIndex();
+        int drained = 0;
+        try
+        {
+            while (drained < limit)
+            {
+                final Slot slot = slots[(int)consumerIndex & mask];
+                if (lvSequence(slot) != consumerIndex + 1)
+                {
+                    break;
+                }
+                drained++;
+                try
+                {
+                    consumer.accept(slot);
+                }
+                finally
+                {
+                    slot.clearReferences();
+                    // Release: the callback's reads of the slot happen before any producer that sees this sequence
+                    // overwrites the fields for index consumerIndex + capacity.
+                    soSequence(slot, consumerIndex + capacity);
+                    consumerIndex++;
+                }
+            }
+        }
+        finally
+        {
+            // Release: size() readers see the index after the slot was freed; only this thread writes it.
+            soConsumerIndex(consumerIndex);
+        }
+        return drained;
+    }
+
+    /**
+     * Drains up to {@link #capacity()} published spans, as {@link #drain(Consumer, int)}; a ring being refilled as
+     * fast as it is drained does not keep the caller here forever. One consumer thread at a time.
+     *
+     * @param consumer receives each span, valid only during the callback.
+     * @return the number of spans drained.
+     */
+    public int drain(final Consumer<? super SpanRecord> consumer)
+    {
+        return drain(consumer, capacity);
+    }
+
+    /**
+     * Drains up to {@link #capacity()} published spans into a new list of immutable copies (allocates; for tests and
+     * debugging). One consumer thread at a time.
+     *
+     * @return the spans, in the order they were recorded.
+     */
+    public List<SpanData> drainToList()
+    {
+        final List<SpanData> spans = new ArrayList<>();
+        drain(span -> spans.add(SpanData.copyOf(span)));
+        return spans;
+    }
+
+    /**
+     * Spans accepted into the ring since it was created, drained or not. A span counts from the moment its producer
+     * claimed a slot, which is before the span is published: a drain running at the same time may not see it yet.
+     * Once producers are quiet, {@code recordedSpans() + droppedSpans()} is the number of spans offered. Any thread.
+     *
+     * @return the count.
+     */
+    public long recordedSpans()
+    {
+        return lvProducerIndex();
+    }
+
+    /**
+     * Spans dropped because the ring was full. A drop is counted just after the producer found the ring full, so a
+     * drain running at the same time may already have freed a slot. Any thread.
+     *
+     * @return the count.
+     */
+    public long droppedSpans()
+    {
+        // Acquire read of a counter only changed by atomic adds.
+        return (long)COUNTER.getVolatile(counters, DROPPED);
+    }
+
+    /**
+     * The number of slots. Any thread.
+     *
+     * @return the capacity.
+     */
+    public int capacity()
+    {
+        return capacity;
+    }
+
+    /**
+     * Spans accepted and not yet drained (an estimate while producers or the consumer run). Any thread.
+     *
+     * @return between 0 and {@link #capacity()}.
+     */
+    public int size()
+    {
+        // Consumer first: both indexes only grow, so a later producer read cannot make the difference negative,
+        // and a stale consumer index can only overstate it, which the clamp bounds.
+        final long consumerIndex = lvConsumerIndex();
+        final long producerIndex = lvProducerIndex();
+        final long size = producerIndex - consumerIndex;
+        return (int)Math.max(0, Math.min(capacity, size));
+    }
+
+    /**
+     * Diagnostic text (any thread).
+     *
+     * @return the counters.
+     */
+    public String toString()
+    {
+        return "RingBufferSpanSink{capacity=" + capacity + ", size=" + size() + ", recorded=" + recordedSpans() +
+            ", dropped=" + droppedSpans() + '}';
+    }
+
+    private long lvProducerIndex()
+    {
+        // Volatile read: orders the following acquire read of the slot sequence after it.
+        return (long)COUNTER.getVolatile(counters, PRODUCER_INDEX);
+    }
+
+    private boolean casProducerIndex(final long expected, final long update)
+    {
+        // Volatile CAS: the claim; the slot's field writes that follow cannot move before it.
+        return COUNTER.compareAndSet(counters, PRODUCER_INDEX, expected, update);
+    }
+
+    private long lpConsumerIndex()
+    {
+        // Plain read: only the consumer thread writes the consumer index.
+        return (long)COUNTER.get(counters, CONSUMER_INDEX);
+    }
+
+    private long lvConsumerIndex()
+    {
+        // Acquire read for other threads (size()).
+        return (long)COUNTER.getAcquire(counters, CONSUMER_INDEX);
+    }
+
+    private void soConsumerIndex(final long value)
+    {
+        // Release store (ordered store): single writer, no CAS needed.
+        COUNTER.setRelease(counters, CONSUMER_INDEX, value);
+    }
+
+    private void incrementDropped()
+    {
+        // Atomic add: several producers may drop at once.
+        COUNTER.getAndAdd(counters, DROPPED, 1L);
+    }
+
+    private static long lvSequence(final Slot slot)
+    {
+        // Acquire read: a producer that sees a freed slot sees the consumer done with it; the consumer that sees a
+        // published slot sees every field the producer wrote before the release store.
+        return (long)SEQUENCE.getAcquire(slot);
+    }
+
+    private static void soSequence(final Slot slot, final long sequence)
+    {
+        // Release store: publishes the preceding plain field writes (producer) or reads (consumer).
+        SEQUENCE.setRelease(slot, sequence);
+    }
+
+    /**
+     * One preallocated, reused span; its fields are written by the producer that claimed it and read by the consumer
+     * after the sequence published them.
+     */
+    static final class Slot implements SpanRecord
+    {
+        // Accessed through SEQUENCE only, after construction.
+        long sequence;
+        private long traceIdHigh;
+        private long traceIdLow;
+        private long spanId;
+        private long parentSpanId;
+        private int traceFlags;
+        private SpanKind kind;
+        private int actorId;
+        private int sourceActorId;
+        private long messageId;
+        private long correlationId;
+        private long sentEpochNs;
+        private long startEpochNs;
+        private long endEpochNs;
+        private SpanOutcome outcome;
+        private Class<? extends Throwable> errorClass;
+        private int retryCount;
+
+        void copyFrom(final SpanRecord span)
+        {
+            traceIdHigh = span.traceIdHigh();
+            traceIdLow = span.traceIdLow();
+            spanId = span.spanId();
+            parentSpanId = span.parentSpanId();
+            traceFlags = span.traceFlags();
+            kind = span.kind();
+            actorId = span.actorId();
+            sourceActorId = span.sourceActorId();
+            messageId = span.messageId();
+            correlationId = span.correlationId();
+            sentEpochNs = span.sentEpochNs();
+            startEpochNs = span.startEpochNs();
+            endEpochNs = span.endEpochNs();
+            outcome = span.outcome();
+            errorClass = span.errorClass();
+            retryCount = span.retryCount();
+        }
+
+        void clearReferences()
+        {
+            // A drained slot does not keep an exception class (and its class loader) reachable.
+            errorClass = null;
+        }
+
+        /** {@inheritDoc} */
+        public long traceIdHigh()
+        {
+            return traceIdHigh;
+        }
+
+        /** {@inheritDoc} */
+        public long traceIdLow()
+        {
+            return traceIdLow;
+        }
+
+        /** {@inheritDoc} */
+        public long spanId()
+        {
+            return spanId;
+        }
+
+        /** {@inheritDoc} */
+        public long parentSpanId()
+        {
+            return parentSpanId;
+        }
+
+        /** {@inheritDoc} */
+        public int traceFlags()
+        {
+            return traceFlags;
+        }
+
+        /** {@inheritDoc} */
+        public SpanKind kind()
+        {
+            return kind;
+        }
+
+        /** {@inheritDoc} */
+        public int actorId()
+        {
+            return actorId;
+        }
+
+        /** {@inheritDoc} */
+        public int sourceActorId()
+        {
+            return sourceActorId;
+        }
+
+        /** {@inheritDoc} */
+        public long messageId()
+        {
+            return messageId;
+        }
+
+        /** {@inheritDoc} */
+        public long correlationId()
+        {
+            return correlationId;
+        }
+
+        /** {@inheritDoc} */
+        public long sentEpochNs()
+        {
+            return sentEpochNs;
+        }
+
+        /** {@inheritDoc} */
+        public long startEpochNs()
+        {
+            return startEpochNs;
+        }
+
+        /** {@inheritDoc} */
+        public long endEpochNs()
+        {
+            return endEpochNs;
+        }
+
+        /** {@inheritDoc} */
+        public SpanOutcome outcome()
+        {
+            return outcome;
+        }
+
+        /** {@inheritDoc} */
+        public Class<? extends Throwable> errorClass()
+        {
+            return errorClass;
+        }
+
+        /** {@inheritDoc} */
+        public int retryCount()
+        {
+            return retryCount;
+        }
+
+        /** {@inheritDoc} */
+        public String toString()
+        {
+            return "Span{spanId=" + Long.toHexString(spanId) + ", parent=" + Long.toHexString(parentSpanId) +
+                ", kind=" + kind + ", actor=" + actorId + ", outcome=" + outcome + '}';
+        }
+    }
+}

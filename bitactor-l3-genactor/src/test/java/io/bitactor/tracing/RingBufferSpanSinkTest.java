@@ -1,0 +1,107 @@
+package io.bitactor.tracing;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Single-threaded behaviour of {@link RingBufferSpanSink}: capacity validation, order, dropping when full, wrap
+ * around, drain limits and the counters.
+ */
+class RingBufferSpanSinkTest
+{
+    @Test
+    void rejectsCapacityThatIsNotAPositivePowerOfTwo()
+    {
+        assertThatThrownBy(() -> new RingBufferSpanSink(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RingBufferSpanSink(-4)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RingBufferSpanSink(6)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new RingBufferSpanSink(1).capacity()).isEqualTo(1);
+        assertThat(new RingBufferSpanSink(8).capacity()).isEqualTo(8);
+    }
+
+    @Test
+    void copiesEveryFieldAndDrainsInOrder()
+    {
+        final RingBufferSpanSink sink = new RingBufferSpanSink(4);
+        final TestSpans.MutableSpan span = new TestSpans.MutableSpan();
+        sink.onSpan(span.set(1, 10));
+        sink.onSpan(span.set(2, 11));
+        assertThat(sink.size()).isEqualTo(2);
+
+        final List<SpanData> drained = sink.drainToList();
+
+        assertThat(drained).containsExactly(
+            SpanData.copyOf(new TestSpans.MutableSpan().set(1, 10)),
+            SpanData.copyOf(new TestSpans.MutableSpan().set(2, 11)));
+        assertThat(drained.get(0).errorClass()).isEqualTo(IllegalStateException.class);
+        assertThat(sink.size()).isZero();
+        assertThat(sink.recordedSpans()).isEqualTo(2);
+        assertThat(sink.droppedSpans()).isZero();
+    }
+
+    @Test
+    void dropsAndCountsWhenFullThenAcceptsAgainAfterDrainAcrossWrapAround()
+    {
+        final RingBufferSpanSink sink = new RingBufferSpanSink(2);
+        final TestSpans.MutableSpan span = new TestSpans.MutableSpan();
+        for (long n = 1; n <= 5; n++)
+        {
+            sink.onSpan(span.set(0, n));
+        }
+        assertThat(sink.recordedSpans()).isEqualTo(2);
+        assertThat(sink.droppedSpans()).isEqualTo(3);
+        assertThat(sink.size()).isEqualTo(2);
+        assertThat(sink.drainToList()).extracting(SpanData::traceIdLow).containsExactly(1L, 2L);
+
+        for (long n = 6; n <= 8; n++)
+        {
+            sink.onSpan(span.set(0, n));
+        }
+        assertThat(sink.drainToList()).extracting(SpanData::traceIdLow).containsExactly(6L, 7L);
+        assertThat(sink.recordedSpans()).isEqualTo(4);
+        assertThat(sink.droppedSpans()).isEqualTo(4);
+    }
+
+    @Test
+    void drainHonoursTheLimitAndReturnsTheCount()
+    {
+        final RingBufferSpanSink sink = new RingBufferSpanSink(8);
+        final TestSpans.MutableSpan span = new TestSpans.MutableSpan();
+        for (long n = 1; n <= 5; n++)
+        {
+            sink.onSpan(span.set(3, n));
+        }
+        final List<Long> seen = new ArrayList<>();
+
+        assertThat(sink.drain(s -> seen.add(s.traceIdLow()), 3)).isEqualTo(3);
+        assertThat(seen).containsExactly(1L, 2L, 3L);
+        assertThat(sink.drain(s -> seen.add(s.traceIdLow()))).isEqualTo(2);
+        assertThat(sink.drain(s -> seen.add(s.traceIdLow()))).isZero();
+        assertThat(seen).containsExactly(1L, 2L, 3L, 4L, 5L);
+    }
+
+    @Test
+    void aThrowingConsumerStillFreesTheSpanItWasGiven()
+    {
+        final RingBufferSpanSink sink = new RingBufferSpanSink(2);
+        final TestSpans.MutableSpan span = new TestSpans.MutableSpan();
+        sink.onSpan(span.set(0, 1));
+        sink.onSpan(span.set(0, 2));
+
+        assertThatThrownBy(() -> sink.drain(s ->
+        {
+            throw new IllegalStateException("consumer");
+        })).isInstanceOf(IllegalStateException.class);
+
+        assertThat(sink.size()).isEqualTo(1);
+        assertThat(sink.drainToList()).extracting(SpanData::traceIdLow).containsExactly(2L);
+        sink.onSpan(span.set(0, 3));
+        sink.onSpan(span.set(0, 4));
+        assertThat(sink.droppedSpans()).isZero();
+    }
+}
