@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Configuration of an {@link OpenTelemetrySpanSink} (Aeron style: fluent setters, {@link #conclude()} validates).
- * Not to be confused with OpenTelemetry's {@code io.opentelemetry.context.Context}. Set it up on one thread, pass it
- * to {@link OpenTelemetrySpanSink#OpenTelemetrySpanSink(io.opentelemetry.api.OpenTelemetry, OpenTelemetrySinkContext)}
+ * Not to be confused with OpenTelemetry's {@code io.opentelemetry.context.Context}. Create one per sink (the idle
+ * strategy it holds is the exporter thread's own), set it up on one thread, pass it to
+ * {@link OpenTelemetrySpanSink#OpenTelemetrySpanSink(io.opentelemetry.api.OpenTelemetry, OpenTelemetrySinkContext)}
  * and do not change it afterwards.
  */
 public final class OpenTelemetrySinkContext

@@ -25,6 +25,8 @@ final class InMemoryOpenTelemetry implements AutoCloseable
         .addSpanProcessor(SimpleSpanProcessor.create(exporter))
         .build();
     final OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(tracerProvider).build();
+    private Map<String, SpanData> indexed;
+    private int indexedCount;
 
     List<SpanData> spans()
     {
@@ -36,9 +38,15 @@ final class InMemoryOpenTelemetry implements AutoCloseable
      */
     Map<String, SpanData> byBitActorSpan()
     {
-        return spans().stream().collect(Collectors.toMap(
-            span -> span.getAttributes().get(MessagingAttributes.BITACTOR_SPAN_ID) + "/" + span.getKind(),
-            Function.identity()));
+        final List<SpanData> spans = spans();
+        if (null == indexed || indexedCount != spans.size())
+        {
+            indexed = spans.stream().collect(Collectors.toMap(
+                span -> span.getAttributes().get(MessagingAttributes.BITACTOR_SPAN_ID) + "/" + span.getKind(),
+                Function.identity()));
+            indexedCount = spans.size();
+        }
+        return indexed;
     }
 
     SpanData producer(final long bitActorSpanId)
