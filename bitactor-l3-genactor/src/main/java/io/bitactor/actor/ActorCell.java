@@ -1,6 +1,8 @@
 package io.bitactor.actor;
 
 import io.bitactor.core.FrameDecoder;
+import io.bitactor.tracing.SpanKind;
+import io.bitactor.tracing.SpanOutcome;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.IntHashSet;
@@ -151,13 +153,84 @@ final class ActorCell extends Counters implements ActorContext
         }
     }
 
+    /**
+     * Handles a message for this running actor. With tracing off ({@code w.spanSink == null}) the cost of tracing
+     * is this one null check; with a sink, a sampled message's handling is timed and recorded as one span.
+     */
     void dispatch(final Worker w, final FrameDecoder d, final int attempt)
+    {
+        if (null == w.spanSink)
+        {
+            handle(w, d, attempt);
+            return;
+        }
+        dispatchTraced(w, d, attempt);
+    }
+
+    private void dispatchTraced(final Worker w, final FrameDecoder d, final int attempt)
+    {
+        final int flags = d.traceFlags();
+        if (!Worker.isSampled(flags))
+        {
+            handle(w, d, attempt);
+            return;
+        }
+        // The header is read before handling: a stop during the handling may re-wrap the worker's replay decoder,
+        // which is what d is for a stashed or retried frame.
+        final long traceHigh = d.traceIdHigh();
+        final long traceLow = d.traceIdLow();
+        final long spanId = d.spanId();
+        final long parentSpanId = d.parentSpanId();
+        final int source = d.sourceActorId();
+        final long messageId = d.messageId();
+        final long correlationId = d.correlationId();
+        final long timestamp = d.timestamp();
+        final byte type = d.messageTypeCode();
+        final long startEpochNs = w.epochNanoClock.nanoTime();
+        final int outcome = handle(w, d, attempt);
+        if (outcome != SPAN_NONE)
+        {
+            final SpanKind kind = type == Worker.CAST ? SpanKind.CAST : type == Worker.CALL ? SpanKind.CALL :
+                SpanKind.REPLY;
+            final boolean isReply = kind == SpanKind.REPLY;
+            w.recordSpan(traceHigh, traceLow, spanId, parentSpanId, flags, kind, id, source, messageId,
+                isReply ? correlationId : 0, Worker.sentEpochNs(timestamp), startEpochNs, spanOutcome(outcome),
+                outcome == SPAN_ERROR ? w.failureClass : null, isReply ? 0 : attempt - 1);
+        }
+        w.failureClass = null;
+    }
+
+    /** How a handling ended, for its span. */
+    private static final int SPAN_OK = 0;
+    private static final int SPAN_ERROR = 1;
+    private static final int SPAN_REJECTED = 2;
+    /** No span: a retry was scheduled (the last attempt records it), or a late reply found no waiting call. */
+    private static final int SPAN_NONE = 3;
+
+    private static SpanOutcome spanOutcome(final int outcome)
+    {
+        switch (outcome)
+        {
+            case SPAN_OK:
+                return SpanOutcome.OK;
+            case SPAN_ERROR:
+                return SpanOutcome.ERROR;
+            default:
+                return SpanOutcome.REJECTED;
+        }
+    }
+
+    /**
+     * Runs the behaviour (or the reply handler) for one message.
+     *
+     * @return how it ended, one of the SPAN_ codes; {@code w.failureClass} names the failure of SPAN_ERROR.
+     */
+    private int handle(final Worker w, final FrameDecoder d, final int attempt)
     {
         final byte type = d.messageTypeCode();
         if (type == Worker.REPLY || type == Worker.ERROR_REPLY)
         {
-            onReply(w, d);
-            return;
+            return onReply(w, d);
         }
         if (attempt == 1)
         {
@@ -173,7 +246,7 @@ final class ActorCell extends Counters implements ActorContext
                 w.sendError(id, d.sourceActorId(), d.correlationId(), CircuitOpenException.class.getName(),
                     breaker.name(), attempt, d.traceIdHigh(), d.traceIdLow(), d.spanId(), d.traceFlags());
             }
-            return;
+            return SPAN_REJECTED;
         }
         final long startNs = timedBreaker ? system.nanoClock.nanoTime() : 0;
         final MessageView view = w.view.wrap(d, attempt);
@@ -182,6 +255,7 @@ final class ActorCell extends Counters implements ActorContext
         w.spanId = d.spanId();
         w.traceFlags = d.traceFlags();
         final ReplyChannel reply = type == Worker.CALL ? w.reply.reset(this, d, attempt) : null;
+        int outcome = SPAN_OK;
         try
         {
             if (type == Worker.CAST)
@@ -196,7 +270,8 @@ final class ActorCell extends Counters implements ActorContext
                     reply.fail(IllegalStateException.class.getName(), "handleCall returned without replying");
                     failed(w);
                     recordOutcome(breaker, false, startNs);
-                    return;
+                    w.failureClass = IllegalStateException.class;
+                    return SPAN_ERROR;
                 }
             }
             counters.increment(Counters.HANDLED);
@@ -206,7 +281,15 @@ final class ActorCell extends Counters implements ActorContext
         catch (final Throwable t)
         {
             recordOutcome(breaker, false, startNs);
-            onFailure(w, d, reply, attempt, t);
+            if (onFailure(w, d, reply, attempt, t))
+            {
+                outcome = SPAN_NONE;
+            }
+            else
+            {
+                w.failureClass = t.getClass();
+                outcome = SPAN_ERROR;
+            }
         }
         finally
         {
@@ -216,6 +299,7 @@ final class ActorCell extends Counters implements ActorContext
         {
             stopSelf(w);
         }
+        return outcome;
     }
 
     private void recordOutcome(final CircuitBreaker breaker, final boolean success, final long startNs)
@@ -241,7 +325,10 @@ final class ActorCell extends Counters implements ActorContext
         w.counters.increment(Counters.FAILED);
     }
 
-    private void onFailure(
+    /**
+     * @return true if a retry was scheduled (the handling is not over).
+     */
+    private boolean onFailure(
         final Worker w, final FrameDecoder d, final ReplyChannel reply, final int attempt, final Throwable t)
     {
         if (reply != null && !reply.isDone())
@@ -253,15 +340,20 @@ final class ActorCell extends Counters implements ActorContext
                 counters.increment(Counters.RETRIED);
                 w.counters.increment(Counters.RETRIED);
                 w.scheduleRetry(this, d, attempt + 1, retry.backoffNs(attempt, w.random.nextLong()));
-                return;
+                return true;
             }
             reply.fail(t.getClass().getName(), String.valueOf(t.getMessage()));
         }
         failed(w);
         fail(w, t);
+        return false;
     }
 
-    private void onReply(final Worker w, final FrameDecoder d)
+    /**
+     * A reply (or error reply) for a call this actor made: its handler runs with the reply's trace, so what it sends
+     * continues the trace under the reply's span.
+     */
+    private int onReply(final Worker w, final FrameDecoder d)
     {
         final PendingCalls calls = w.calls;
         final int slot = calls.find(d.correlationId(), this);
@@ -269,10 +361,15 @@ final class ActorCell extends Counters implements ActorContext
         {
             counters.increment(Counters.LATE_REPLIES);
             w.counters.increment(Counters.LATE_REPLIES);
-            return;
+            return SPAN_NONE;
         }
         final ReplyHandler handler = calls.handler(slot);
         calls.release(slot);
+        w.traceIdHigh = d.traceIdHigh();
+        w.traceIdLow = d.traceIdLow();
+        w.spanId = d.spanId();
+        w.traceFlags = d.traceFlags();
+        int outcome = SPAN_OK;
         try
         {
             if (d.messageTypeCode() == Worker.REPLY)
@@ -281,25 +378,63 @@ final class ActorCell extends Counters implements ActorContext
             }
             else
             {
-                handler.onError(this, d.correlationId(),
-                    ErrorPayload.decode(d.buffer(), d.payloadOffset(), d.payloadLength()));
+                final RuntimeException error = ErrorPayload.decode(d.buffer(), d.payloadOffset(), d.payloadLength());
+                // An error reply is delivered, but the call failed: its span is an ERROR naming what the caller got.
+                w.failureClass = error.getClass();
+                outcome = SPAN_ERROR;
+                handler.onError(this, d.correlationId(), error);
             }
         }
         catch (final Throwable t)
         {
+            w.failureClass = t.getClass();
+            outcome = SPAN_ERROR;
             fail(w, t);
+        }
+        finally
+        {
+            w.clearTrace();
         }
         if (stopRequested)
         {
             stopSelf(w);
         }
+        return outcome;
     }
 
-    void onCallTimeout(final Worker w, final ReplyHandler handler, final long correlationId, final long timeoutNs)
+    /**
+     * A call of this actor timed out: its handler's {@code onError} gets a {@link CallTimeoutException}, running
+     * with the call's trace under a new span (the timeout's), which is recorded as a {@link SpanKind#REPLY} span
+     * with outcome {@link SpanOutcome#TIMED_OUT} when the trace is sampled and a sink is set.
+     */
+    void onCallTimeout(
+        final Worker w, final ReplyHandler handler, final long correlationId, final long timeoutNs,
+        final long traceHigh, final long traceLow, final long callSpanId, final int flags, final int targetId)
     {
-        if (state == RUNNING)
+        if (state != RUNNING)
+        {
+            return;
+        }
+        final boolean traced = (traceHigh | traceLow) != 0;
+        final long timeoutSpanId = traced ? w.nextSpanId() : 0;
+        final boolean record = null != w.spanSink && traced && Worker.isSampled(flags);
+        final long startEpochNs = record ? w.epochNanoClock.nanoTime() : 0;
+        w.traceIdHigh = traceHigh;
+        w.traceIdLow = traceLow;
+        w.spanId = timeoutSpanId;
+        w.traceFlags = flags;
+        try
         {
             runInfo(w, () -> handler.onError(this, correlationId, new CallTimeoutException(correlationId, timeoutNs)));
+        }
+        finally
+        {
+            w.clearTrace();
+        }
+        if (record)
+        {
+            w.recordSpan(traceHigh, traceLow, timeoutSpanId, callSpanId, flags, SpanKind.REPLY, id, targetId, 0,
+                correlationId, startEpochNs, startEpochNs, SpanOutcome.TIMED_OUT, null, 0);
         }
     }
 
@@ -811,6 +946,8 @@ final class ActorCell extends Counters implements ActorContext
             w.calls.release(w.calls.find(correlationId, this));
             return 0;
         }
+        // Kept for a timeout: its handler continues the trace and its span names the call's span as parent.
+        w.calls.trace(correlationId, w.traceIdHigh, w.traceIdLow, w.lastSpanId, w.traceFlags, targetId);
         return correlationId;
     }
 

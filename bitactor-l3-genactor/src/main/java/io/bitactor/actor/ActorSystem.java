@@ -2,6 +2,9 @@ package io.bitactor.actor;
 
 import io.bitactor.core.FrameDecoder;
 import io.bitactor.core.FrameDescriptor;
+import io.bitactor.core.FrameEncoder;
+import io.bitactor.core.MessageType;
+import io.bitactor.core.TraceContext;
 import io.bitactor.mailbox.DeadLetterReason;
 import io.bitactor.mailbox.Mailbox;
 import io.bitactor.journal.Journal;
@@ -10,11 +13,15 @@ import io.bitactor.mailbox.MailboxContext;
 import io.bitactor.mailbox.OfferStatus;
 import io.bitactor.mailbox.Router;
 import io.bitactor.mailbox.Sender;
+import io.bitactor.tracing.SpanKind;
+import io.bitactor.tracing.SpanOutcome;
+import io.bitactor.tracing.SpanSink;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.CompositeAgent;
+import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -31,6 +38,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -90,9 +98,17 @@ public final class ActorSystem implements AutoCloseable
     private volatile boolean closed;
     private volatile Throwable terminationCause;
     private volatile ShutdownReport shutdownReport;
+    /** Null when the context's sink is {@link SpanSink#NONE}. */
+    private final SpanSink spanSink;
+    private final EpochNanoClock epochNanoClock;
+    private final double traceSampleRatio;
+    /** The reusable span of the call-timeout thread (the only thread that uses it). */
+    private final MutableSpanRecord timeoutSpan = new MutableSpanRecord();
 
-    /** A call from a plain thread, waiting for its reply. */
-    private record ExternalCall(CompletableFuture<byte[]> future, long deadlineNs, long timeoutNs)
+    /** A call from a plain thread, waiting for its reply; with the call's trace, for the span of its timeout. */
+    private record ExternalCall(
+        CompletableFuture<byte[]> future, long deadlineNs, long timeoutNs, int endpointId, int targetId,
+        long traceIdHigh, long traceIdLow, long spanId, int traceFlags)
     {
     }
 
@@ -104,6 +120,12 @@ public final class ActorSystem implements AutoCloseable
         final Counters counters = new Counters();
         final UnsafeBuffer wrapper = new UnsafeBuffer(0, 0);
         final UnsafeBuffer control = new UnsafeBuffer(new byte[SystemCommand.LENGTH]);
+        // The trace of the message being sent (see beginTrace): this thread's own, so no allocation per send.
+        long traceIdHigh;
+        long traceIdLow;
+        long spanId;
+        long parentSpanId;
+        int traceFlags;
 
         Client(final Sender sender, final int endpointId)
         {
@@ -132,6 +154,9 @@ public final class ActorSystem implements AutoCloseable
         this.nanoClock = ctx.nanoClock();
         this.errorHandler = ctx.errorHandler() != null ? ctx.errorHandler() : Throwable::printStackTrace;
         this.registry = new Registry(ctx.maxActors());
+        this.spanSink = ctx.spanSink() == SpanSink.NONE ? null : ctx.spanSink();
+        this.epochNanoClock = ctx.epochNanoClock();
+        this.traceSampleRatio = ctx.traceSampleRatio();
         this.callTimeouts = new ScheduledThreadPoolExecutor(1, runnable ->
         {
             final Thread thread = new Thread(runnable, "bitactor-call-timeouts");
@@ -361,6 +386,45 @@ public final class ActorSystem implements AutoCloseable
      */
     public SendStatus cast(final int targetId, final DirectBuffer buffer, final int offset, final int length)
     {
+        return cast(targetId, buffer, offset, length, null);
+    }
+
+    /**
+     * Sends a one-way message continuing a trace; the payload is copied. Never blocks. Plain threads only (inside
+     * actors use {@link ActorContext}, whose sends continue the handled message's trace).
+     *
+     * @param target  the target.
+     * @param buffer  holding the payload.
+     * @param offset  of the payload.
+     * @param length  of the payload.
+     * @param context the trace to continue (e.g. {@link TraceContext#parseTraceparent(CharSequence)} of an
+     *                incoming request): the message gets its trace id and flags, a new span id and the context's span
+     *                as parent; null or not valid: a new trace is started (sampled by
+     *                {@link ActorSystemContext#traceSampleRatio()}).
+     * @return {@link SendStatus#ACCEPTED}, backpressure, or why the message was refused.
+     */
+    public SendStatus cast(
+        final ActorRef target, final DirectBuffer buffer, final int offset, final int length,
+        final TraceContext context)
+    {
+        return cast(target.id(), buffer, offset, length, context);
+    }
+
+    /**
+     * Sends a one-way message to an actor id continuing a trace; the payload is copied. Never blocks. Plain threads
+     * only.
+     *
+     * @param targetId the target actor's id.
+     * @param buffer   holding the payload.
+     * @param offset   of the payload.
+     * @param length   of the payload.
+     * @param context  the trace to continue; null or not valid: a new trace is started.
+     * @return {@link SendStatus#ACCEPTED}, backpressure, or why the message was refused.
+     */
+    public SendStatus cast(
+        final int targetId, final DirectBuffer buffer, final int offset, final int length,
+        final TraceContext context)
+    {
         if (closing)
         {
             return SendStatus.CLOSED;
@@ -372,8 +436,8 @@ public final class ActorSystem implements AutoCloseable
         {
             return admitted;
         }
-        final SendStatus status = SendStatus.of(
-            c.sender.send(c.endpointId, targetId, io.bitactor.core.MessageType.CAST, 0, buffer, offset, length));
+        beginTrace(c, context);
+        final SendStatus status = SendStatus.of(sendTraced(c, MessageType.CAST, targetId, 0, buffer, offset, length));
         afterSend(target, status, c.counters);
         return status;
     }
@@ -387,9 +451,23 @@ public final class ActorSystem implements AutoCloseable
      */
     public SendStatus cast(final ActorRef target, final byte[] payload)
     {
+        return cast(target, payload, null);
+    }
+
+    /**
+     * Sends a one-way message continuing a trace; the payload is copied. Plain threads only.
+     *
+     * @param target  the target.
+     * @param payload the bytes.
+     * @param context the trace to continue: same trace id and flags, a new span id, the context's span as parent;
+     *                null or not valid: a new trace is started.
+     * @return {@link SendStatus#ACCEPTED}, backpressure, or why the message was refused.
+     */
+    public SendStatus cast(final ActorRef target, final byte[] payload, final TraceContext context)
+    {
         final UnsafeBuffer wrapper = client().wrapper;
         wrapper.wrap(payload);
-        return cast(target.id(), wrapper, 0, payload.length);
+        return cast(target.id(), wrapper, 0, payload.length, context);
     }
 
     /**
@@ -417,6 +495,24 @@ public final class ActorSystem implements AutoCloseable
      */
     public CompletableFuture<byte[]> call(final ActorRef target, final byte[] payload, final Duration timeout)
     {
+        return call(target, payload, timeout, null);
+    }
+
+    /**
+     * Calls an actor continuing a trace, as {@link #call(ActorRef, byte[], Duration)}. The call gets the context's
+     * trace id and flags, a new span id and the context's span as parent; its reply carries the same trace with the
+     * call's span as parent. Plain threads only.
+     *
+     * @param target  the callee.
+     * @param payload the request bytes (copied).
+     * @param timeout how long to wait for the reply.
+     * @param context the trace to continue; null or not valid: a new trace is started (sampled by
+     *                {@link ActorSystemContext#traceSampleRatio()}).
+     * @return the future reply.
+     */
+    public CompletableFuture<byte[]> call(
+        final ActorRef target, final byte[] payload, final Duration timeout, final TraceContext context)
+    {
         final CompletableFuture<byte[]> future = new CompletableFuture<>();
         final long timeoutNs = timeout.toNanos();
         if (timeoutNs <= 0)
@@ -439,10 +535,12 @@ public final class ActorSystem implements AutoCloseable
             return future;
         }
         final long correlationId = externalCorrelationIds.incrementAndGet();
-        pendingCalls.put(correlationId, new ExternalCall(future, nanoClock.nanoTime() + timeoutNs, timeoutNs));
+        beginTrace(c, context);
+        pendingCalls.put(correlationId, new ExternalCall(future, nanoClock.nanoTime() + timeoutNs, timeoutNs,
+            c.endpointId, target.id(), c.traceIdHigh, c.traceIdLow, c.spanId, c.traceFlags));
         c.wrapper.wrap(payload);
-        final SendStatus status = SendStatus.of(c.sender.send(c.endpointId, target.id(),
-            io.bitactor.core.MessageType.CALL, correlationId, c.wrapper, 0, payload.length));
+        final SendStatus status = SendStatus.of(
+            sendTraced(c, MessageType.CALL, target.id(), correlationId, c.wrapper, 0, payload.length));
         afterSend(cell, status, c.counters);
         if (status != SendStatus.ACCEPTED)
         {
@@ -482,7 +580,13 @@ public final class ActorSystem implements AutoCloseable
             final ExternalCall call = entry.getValue();
             if (now - call.deadlineNs() >= 0 && pendingCalls.remove(entry.getKey(), call))
             {
+                final boolean record = null != spanSink && Worker.isSampled(call.traceFlags());
+                final long startEpochNs = record ? epochNanoClock.nanoTime() : 0;
                 call.future().completeExceptionally(new CallTimeoutException(entry.getKey(), call.timeoutNs()));
+                if (record)
+                {
+                    recordExternalTimeout(entry.getKey(), call, startEpochNs);
+                }
             }
         }
         sweepScheduled.set(false);
@@ -507,12 +611,29 @@ public final class ActorSystem implements AutoCloseable
      */
     public byte[] callBlocking(final ActorRef target, final byte[] payload, final Duration timeout)
     {
+        return callBlocking(target, payload, timeout, null);
+    }
+
+    /**
+     * Calls an actor continuing a trace and waits for the reply, as
+     * {@link #callBlocking(ActorRef, byte[], Duration)}. Plain threads only.
+     *
+     * @param target  the callee.
+     * @param payload the request bytes (copied).
+     * @param timeout how long to wait.
+     * @param context the trace to continue (same trace id and flags, new span id, the context's span as parent);
+     *                null or not valid: a new trace is started.
+     * @return the reply payload.
+     */
+    public byte[] callBlocking(
+        final ActorRef target, final byte[] payload, final Duration timeout, final TraceContext context)
+    {
         if (isWorkerThread())
         {
             throw new IllegalStateException("blocking call from a worker thread: it would stall every actor of " +
                 "the worker (and deadlock a call cycle); use ActorContext.call from inside actors");
         }
-        final CompletableFuture<byte[]> future = call(target, payload, timeout);
+        final CompletableFuture<byte[]> future = call(target, payload, timeout, context);
         try
         {
             if (invokers != null)
@@ -952,6 +1073,106 @@ public final class ActorSystem implements AutoCloseable
         return c;
     }
 
+    /**
+     * Sets the trace of this thread's next send in its client: the given context continued (same trace id and
+     * flags, the context's span as parent), or a new trace (random non-zero 128-bit id, parent 0, sampled by the
+     * ratio). A new span id either way. No allocation.
+     */
+    private void beginTrace(final Client c, final TraceContext context)
+    {
+        final ThreadLocalRandom random = ThreadLocalRandom.current();
+        if (context != null && context.isValid())
+        {
+            c.traceIdHigh = context.traceIdHigh();
+            c.traceIdLow = context.traceIdLow();
+            c.parentSpanId = context.spanId();
+            c.traceFlags = context.flags();
+        }
+        else
+        {
+            long high;
+            long low;
+            do
+            {
+                high = random.nextLong();
+                low = random.nextLong();
+            }
+            while ((high | low) == 0);
+            c.traceIdHigh = high;
+            c.traceIdLow = low;
+            c.parentSpanId = 0;
+            final double ratio = traceSampleRatio;
+            c.traceFlags = ratio >= 1.0 || (ratio > 0.0 && random.nextDouble() < ratio) ? TraceContext.FLAG_SAMPLED : 0;
+        }
+        long spanId;
+        do
+        {
+            spanId = random.nextLong();
+        }
+        while (spanId == 0);
+        c.spanId = spanId;
+    }
+
+    /**
+     * Sends from a plain thread's sender with the trace set by {@link #beginTrace}; all or nothing, as
+     * {@link Sender#send(int, int, MessageType, long, DirectBuffer, int, int)}.
+     */
+    private OfferStatus sendTraced(
+        final Client c, final MessageType type, final int targetId, final long correlationId,
+        final DirectBuffer buffer, final int offset, final int length)
+    {
+        final Sender sender = c.sender;
+        if (length < 0 || length > ctx.maxPayloadLength())
+        {
+            // Refused and counted by the sender itself.
+            return sender.send(c.endpointId, targetId, type, correlationId, buffer, offset, length);
+        }
+        final FrameEncoder encoder = sender.tryClaim();
+        if (null == encoder)
+        {
+            return OfferStatus.SENDER_FULL;
+        }
+        encoder
+            .sourceActorId(c.endpointId)
+            .targetActorId(targetId)
+            .messageType(type)
+            .correlationId(correlationId)
+            .traceIdHigh(c.traceIdHigh)
+            .traceIdLow(c.traceIdLow)
+            .spanId(c.spanId)
+            .parentSpanId(c.parentSpanId)
+            .traceFlags(c.traceFlags)
+            .payload(buffer, offset, length);
+        final OfferStatus status = sender.commit();
+        if (status.isBackPressure())
+        {
+            sender.abort();
+        }
+        return status;
+    }
+
+    /** Records the span of a plain thread's call that timed out (call-timeout thread only: its own record). */
+    private void recordExternalTimeout(final long correlationId, final ExternalCall call, final long startEpochNs)
+    {
+        long spanId;
+        do
+        {
+            spanId = ThreadLocalRandom.current().nextLong();
+        }
+        while (spanId == 0);
+        Worker.fillSpan(timeoutSpan, call.traceIdHigh(), call.traceIdLow(), spanId, call.spanId(), call.traceFlags(),
+            SpanKind.REPLY, call.endpointId(), call.targetId(), 0, correlationId, startEpochNs, startEpochNs,
+            epochNanoClock.nanoTime(), SpanOutcome.TIMED_OUT, null, 0);
+        try
+        {
+            spanSink.onSpan(timeoutSpan);
+        }
+        catch (final Throwable t)
+        {
+            reportError(t);
+        }
+    }
+
     /** Pass as {@code nowNs} to {@link #admit} to have the clock read only when a breaker needs it. */
     static final long READ_CLOCK = Long.MIN_VALUE;
 
@@ -1001,13 +1222,26 @@ public final class ActorSystem implements AutoCloseable
             return;
         }
         final CompletableFuture<byte[]> future = call.future();
+        // The future is completed on this worker's thread: its span is recorded here with the worker's record.
+        final boolean record = null != worker.spanSink && Worker.isSampled(d.traceFlags());
+        final long startEpochNs = record ? worker.epochNanoClock.nanoTime() : 0;
         if (d.messageTypeCode() == Worker.REPLY)
         {
             future.complete(d.payloadAsBytes());
+            if (record)
+            {
+                worker.recordFrameSpan(d, SpanKind.REPLY, d.targetActorId(), startEpochNs, SpanOutcome.OK, null, 0);
+            }
         }
         else
         {
-            future.completeExceptionally(ErrorPayload.decode(d.buffer(), d.payloadOffset(), d.payloadLength()));
+            final RuntimeException error = ErrorPayload.decode(d.buffer(), d.payloadOffset(), d.payloadLength());
+            future.completeExceptionally(error);
+            if (record)
+            {
+                worker.recordFrameSpan(d, SpanKind.REPLY, d.targetActorId(), startEpochNs, SpanOutcome.ERROR,
+                    error.getClass(), 0);
+            }
         }
     }
 

@@ -73,6 +73,14 @@ public final class ActorSystemConfiguration
     /** Default threading mode. */
     public static final ThreadingMode THREADING_MODE_DEFAULT = ThreadingMode.DEDICATED;
 
+    /**
+     * Fraction of new traces that are sampled, in [0, 1]: a trace started by a plain-thread send without a given
+     * context gets the sampled flag with this probability (a given context keeps its own flag).
+     */
+    public static final String TRACE_SAMPLE_RATIO_PROP_NAME = "bitactor.trace.sample.ratio";
+    /** Default trace sample ratio: every new trace is sampled (spans are recorded only with a span sink set). */
+    public static final double TRACE_SAMPLE_RATIO_DEFAULT = 1.0;
+
     private ActorSystemConfiguration()
     {
     }
@@ -87,6 +95,12 @@ public final class ActorSystemConfiguration
     {
         final String value = System.getProperty(name);
         return value == null ? defaultValue : Long.parseLong(value.trim());
+    }
+
+    static double doubleProperty(final String name, final double defaultValue)
+    {
+        final String value = System.getProperty(name);
+        return value == null ? defaultValue : Double.parseDouble(value.trim());
     }
 
     static ThreadingMode threadingMode()

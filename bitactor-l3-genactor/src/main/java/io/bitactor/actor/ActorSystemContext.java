@@ -2,11 +2,14 @@ package io.bitactor.actor;
 
 import io.bitactor.journal.JournalContext;
 import io.bitactor.mailbox.MailboxContext;
+import io.bitactor.tracing.SpanSink;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 
 import java.util.function.Supplier;
@@ -53,6 +56,10 @@ public final class ActorSystemContext
     private CircuitBreakerConfig shardCircuitBreaker = null;
     private JournalContext journal;
     private long randomSeed = System.nanoTime();
+    private SpanSink spanSink = SpanSink.NONE;
+    private EpochNanoClock epochNanoClock = null;
+    private double traceSampleRatio = ActorSystemConfiguration.doubleProperty(
+        ActorSystemConfiguration.TRACE_SAMPLE_RATIO_PROP_NAME, ActorSystemConfiguration.TRACE_SAMPLE_RATIO_DEFAULT);
 
     /**
      * Creates a context with the defaults.
@@ -113,6 +120,18 @@ public final class ActorSystemContext
         if (!(rootStrategy != null))
         {
             throw new IllegalArgumentException("rootStrategy must not be null: " + rootStrategy);
+        }
+        if (!(spanSink != null))
+        {
+            throw new IllegalArgumentException("spanSink must not be null (SpanSink.NONE for none): " + spanSink);
+        }
+        if (!(traceSampleRatio >= 0.0 && traceSampleRatio <= 1.0))
+        {
+            throw new IllegalArgumentException("traceSampleRatio must be in [0, 1]: " + traceSampleRatio);
+        }
+        if (null == epochNanoClock)
+        {
+            epochNanoClock = new OffsetEpochNanoClock();
         }
         mailboxContext().conclude();
         return this;
@@ -599,4 +618,82 @@ public final class ActorSystemContext
         return randomSeed;
     }
 
+    /**
+     * Sets where finished spans go (one per handled message of a sampled trace, see {@link SpanSink}). Default
+     * {@link SpanSink#NONE}: no span is recorded, and the runtime pays one predictable branch per message for
+     * tracing. Configuration thread, before launch.
+     *
+     * @param spanSink the sink, called on worker threads (several at once) and on the call-timeout thread.
+     * @return this.
+     */
+    public ActorSystemContext spanSink(final SpanSink spanSink)
+    {
+        this.spanSink = spanSink;
+        return this;
+    }
+
+    /**
+     * Where finished spans go; {@link SpanSink#NONE} when tracing is off. Any thread.
+     *
+     * @return the value.
+     */
+    public SpanSink spanSink()
+    {
+        return spanSink;
+    }
+
+    /**
+     * Sets the clock of span start and end times, in nanoseconds since the epoch (inject one in tests). Null
+     * (default): {@link #conclude()} creates an Agrona {@link OffsetEpochNanoClock}, which is
+     * {@code System.nanoTime()} plus an offset sampled from the wall clock (re-sampled now and then): a volatile
+     * read and a {@code nanoTime} call, no allocation, monotonic between samples; the system epoch clock
+     * ({@code SystemEpochNanoClock}) goes through {@code Instant} for every reading and costs more. It is read only
+     * when a span is recorded. Configuration thread, before launch.
+     *
+     * @param epochNanoClock the clock, read by several threads at once.
+     * @return this.
+     */
+    public ActorSystemContext epochNanoClock(final EpochNanoClock epochNanoClock)
+    {
+        this.epochNanoClock = epochNanoClock;
+        return this;
+    }
+
+    /**
+     * The clock of span start and end times (nanoseconds since the epoch); null before {@link #conclude()} unless
+     * one was set. Any thread.
+     *
+     * @return the value.
+     */
+    public EpochNanoClock epochNanoClock()
+    {
+        return epochNanoClock;
+    }
+
+    /**
+     * Sets the fraction of new traces that are sampled, in [0, 1] (default
+     * {@link ActorSystemConfiguration#TRACE_SAMPLE_RATIO_DEFAULT}, property
+     * {@link ActorSystemConfiguration#TRACE_SAMPLE_RATIO_PROP_NAME}). A trace started by a plain-thread send without
+     * a given context gets the sampled flag with this probability; messages continuing a trace (sent from handlers,
+     * replies, sends with a given context) keep its flag. Unsampled traces are still propagated, only not recorded.
+     * Configuration thread, before launch.
+     *
+     * @param traceSampleRatio the ratio: 0 samples no new trace, 1 every one.
+     * @return this.
+     */
+    public ActorSystemContext traceSampleRatio(final double traceSampleRatio)
+    {
+        this.traceSampleRatio = traceSampleRatio;
+        return this;
+    }
+
+    /**
+     * The fraction of new traces that are sampled. Any thread.
+     *
+     * @return the value, in [0, 1] once concluded.
+     */
+    public double traceSampleRatio()
+    {
+        return traceSampleRatio;
+    }
 }

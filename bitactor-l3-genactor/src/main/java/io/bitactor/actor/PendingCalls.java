@@ -35,6 +35,8 @@ final class PendingCalls
     private long[] deadlines;
     private long[] timeouts;
     private int[] generations;
+    /** Per slot, the call's trace: trace id high, low, the call's span id, flags (high 32 bits) and target. */
+    private long[] traces;
     private int[] free;
     private int freeCount;
     private final long[][] buckets = new long[BUCKETS][];
@@ -115,6 +117,21 @@ final class PendingCalls
             s : -1;
     }
 
+    /**
+     * Keeps the trace of a registered call, for its timeout.
+     */
+    void trace(
+        final long correlationId, final long traceHigh, final long traceLow, final long spanId, final int flags,
+        final int targetId)
+    {
+        final int base = (int)(correlationId & SLOT_MASK) << 2;
+        final long[] traces = this.traces;
+        traces[base] = traceHigh;
+        traces[base + 1] = traceLow;
+        traces[base + 2] = spanId;
+        traces[base + 3] = ((long)flags << 32) | (targetId & 0xFFFF_FFFFL);
+    }
+
     ReplyHandler handler(final int slot)
     {
         return handlers[slot];
@@ -193,8 +210,14 @@ final class PendingCalls
             final ActorCell owner = owners[slot];
             final ReplyHandler handler = handlers[slot];
             final long timeoutNs = timeouts[slot];
+            final int base = slot << 2;
+            final long traceHigh = traces[base];
+            final long traceLow = traces[base + 1];
+            final long spanId = traces[base + 2];
+            final long flagsAndTarget = traces[base + 3];
             release(slot);
-            owner.onCallTimeout(worker, handler, correlationId, timeoutNs);
+            owner.onCallTimeout(worker, handler, correlationId, timeoutNs, traceHigh, traceLow, spanId,
+                (int)(flagsAndTarget >>> 32), (int)flagsAndTarget);
             expired++;
         }
         return expired;
@@ -243,6 +266,7 @@ final class PendingCalls
         deadlines = null == deadlines ? new long[capacity] : Arrays.copyOf(deadlines, capacity);
         timeouts = null == timeouts ? new long[capacity] : Arrays.copyOf(timeouts, capacity);
         generations = null == generations ? new int[capacity] : Arrays.copyOf(generations, capacity);
+        traces = null == traces ? new long[capacity << 2] : Arrays.copyOf(traces, capacity << 2);
         free = null == free ? new int[capacity] : Arrays.copyOf(free, capacity);
         for (int slot = capacity - 1; slot >= old; slot--)
         {

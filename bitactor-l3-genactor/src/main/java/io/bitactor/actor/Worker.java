@@ -3,6 +3,7 @@ package io.bitactor.actor;
 import io.bitactor.core.FrameDecoder;
 import io.bitactor.core.FrameDescriptor;
 import io.bitactor.core.FrameEncoder;
+import io.bitactor.core.HybridLogicalClock;
 import io.bitactor.core.MessageType;
 import io.bitactor.journal.Journal;
 import io.bitactor.journal.RecoveredFrames;
@@ -10,10 +11,14 @@ import io.bitactor.mailbox.FrameHandler;
 import io.bitactor.mailbox.Mailbox;
 import io.bitactor.mailbox.OfferStatus;
 import io.bitactor.mailbox.Sender;
+import io.bitactor.tracing.SpanKind;
+import io.bitactor.tracing.SpanOutcome;
+import io.bitactor.tracing.SpanSink;
 import org.agrona.DeadlineTimerWheel;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayDeque;
@@ -83,6 +88,15 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
     long traceIdLow;
     long spanId;
     int traceFlags;
+    /** The span id given to the last frame this worker sent with a trace (a call's span, kept for its timeout). */
+    long lastSpanId;
+
+    // Tracing: spanSink is null when the system's sink is SpanSink.NONE, so "tracing off" is one null check.
+    final SpanSink spanSink;
+    final EpochNanoClock epochNanoClock;
+    private final MutableSpanRecord spanRecord = new MutableSpanRecord();
+    /** The class of the failure that ended the last handling (read by span recording, failure paths only). */
+    Class<? extends Throwable> failureClass;
 
     Worker(final ActorSystem system, final int index, final Sender sender, final ActorSystemContext ctx)
     {
@@ -106,6 +120,8 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
         this.wheel = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, nowNs, tick, TICKS_PER_WHEEL);
         this.calls = new PendingCalls(index, tick, nowNs, 64);
         this.spanIds = random.nextLong();
+        this.spanSink = ctx.spanSink() == SpanSink.NONE ? null : ctx.spanSink();
+        this.epochNanoClock = ctx.epochNanoClock();
     }
 
     void mailboxes(final Mailbox[] mailboxes)
@@ -391,6 +407,11 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
             return;
         }
         counters.increment(Counters.DEAD_LETTERED);
+        if (spanSink != null && isSampled(d.traceFlags()) && (type == CAST || type == CALL))
+        {
+            recordFrameSpan(d, type == CALL ? SpanKind.CALL : SpanKind.CAST, d.targetActorId(),
+                epochNanoClock.nanoTime(), SpanOutcome.REJECTED, null, attempt - 1);
+        }
         if (cell != null)
         {
             if (attempt == 1)
@@ -491,7 +512,9 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
             .correlationId(correlationId);
         if ((traceHigh | traceLow) != 0)
         {
-            encoder.traceIdHigh(traceHigh).traceIdLow(traceLow).parentSpanId(parentSpan).spanId(nextSpanId())
+            final long span = nextSpanId();
+            lastSpanId = span;
+            encoder.traceIdHigh(traceHigh).traceIdLow(traceLow).parentSpanId(parentSpan).spanId(span)
                 .traceFlags(flags);
         }
         encoder.payload(payload, payloadOffset, payloadLength);
@@ -558,7 +581,7 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
             spanId, traceFlags);
     }
 
-    private long nextSpanId()
+    long nextSpanId()
     {
         // SplitMix64 over a counter: distinct, well-mixed, never zero in practice (zero is remapped).
         long z = (spanIds += 0x9E3779B97F4A7C15L);
@@ -566,6 +589,83 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         z ^= z >>> 31;
         return z == 0 ? 1 : z;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Spans (only with a span sink: callers check spanSink != null and the sampled flag first)
+    // ---------------------------------------------------------------------------------------------------------
+
+    static boolean isSampled(final int traceFlags)
+    {
+        return (traceFlags & io.bitactor.core.TraceContext.FLAG_SAMPLED) != 0;
+    }
+
+    /**
+     * The send time of a frame for its span: the physical part of its hybrid logical timestamp.
+     */
+    static long sentEpochNs(final long hlcTimestamp)
+    {
+        return HybridLogicalClock.physicalMillis(hlcTimestamp) * 1_000_000L;
+    }
+
+    /**
+     * Records a span of a frame that is still wrapped by {@code d}, ending now.
+     */
+    void recordFrameSpan(
+        final FrameDecoder d, final SpanKind kind, final int actorId, final long startEpochNs,
+        final SpanOutcome outcome, final Class<? extends Throwable> errorClass, final int retryCount)
+    {
+        recordSpan(d.traceIdHigh(), d.traceIdLow(), d.spanId(), d.parentSpanId(), d.traceFlags(), kind, actorId,
+            d.sourceActorId(), d.messageId(), kind == SpanKind.REPLY ? d.correlationId() : 0,
+            sentEpochNs(d.timestamp()), startEpochNs, outcome, errorClass, retryCount);
+    }
+
+    /**
+     * Fills this worker's reusable record and hands it to the sink; the end time is read here. No allocation.
+     */
+    void recordSpan(
+        final long traceHigh, final long traceLow, final long spanId, final long parentSpanId, final int flags,
+        final SpanKind kind, final int actorId, final int sourceActorId, final long messageId,
+        final long correlationId, final long sentEpochNs, final long startEpochNs, final SpanOutcome outcome,
+        final Class<? extends Throwable> errorClass, final int retryCount)
+    {
+        fillSpan(spanRecord, traceHigh, traceLow, spanId, parentSpanId, flags, kind, actorId, sourceActorId,
+            messageId, correlationId, sentEpochNs, startEpochNs, epochNanoClock.nanoTime(), outcome, errorClass,
+            retryCount);
+        try
+        {
+            spanSink.onSpan(spanRecord);
+        }
+        catch (final Throwable t)
+        {
+            system.reportError(t); // a sink must not throw; if it does, handling goes on
+        }
+        spanRecord.errorClass = null;
+    }
+
+    static void fillSpan(
+        final MutableSpanRecord span, final long traceHigh, final long traceLow, final long spanId,
+        final long parentSpanId, final int flags, final SpanKind kind, final int actorId, final int sourceActorId,
+        final long messageId, final long correlationId, final long sentEpochNs, final long startEpochNs,
+        final long endEpochNs, final SpanOutcome outcome, final Class<? extends Throwable> errorClass,
+        final int retryCount)
+    {
+        span.traceIdHigh = traceHigh;
+        span.traceIdLow = traceLow;
+        span.spanId = spanId;
+        span.parentSpanId = parentSpanId;
+        span.traceFlags = flags;
+        span.kind = kind;
+        span.actorId = actorId;
+        span.sourceActorId = sourceActorId;
+        span.messageId = messageId;
+        span.correlationId = correlationId;
+        span.sentEpochNs = sentEpochNs;
+        span.startEpochNs = startEpochNs;
+        span.endEpochNs = Math.max(endEpochNs, startEpochNs);
+        span.outcome = outcome;
+        span.errorClass = errorClass;
+        span.retryCount = retryCount;
     }
 
     void clearTrace()
