@@ -6,13 +6,16 @@ import io.bitactor.actor.ActorRef;
 import io.bitactor.actor.ActorSpec;
 import io.bitactor.actor.ActorSystem;
 import io.bitactor.actor.ActorSystemContext;
+import io.bitactor.actor.CallFailedException;
 import io.bitactor.actor.DeferredReply;
 import io.bitactor.actor.Message;
 import io.bitactor.actor.Reply;
 import io.bitactor.actor.ReplyHandler;
+import io.bitactor.actor.SendStatus;
 import io.bitactor.actor.ThreadingMode;
 import io.bitactor.core.TraceContext;
 import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -25,10 +28,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import static io.bitactor.opentelemetry.MessagingAttributes.BITACTOR_OUTCOME;
+import static io.bitactor.opentelemetry.MessagingAttributes.ERROR_TYPE;
 import static io.bitactor.opentelemetry.MessagingAttributes.MESSAGING_DESTINATION_NAME;
 import static io.bitactor.opentelemetry.MessagingAttributes.MESSAGING_MESSAGE_CONVERSATION_ID;
 import static io.bitactor.opentelemetry.MessagingAttributes.MESSAGING_MESSAGE_ID;
+import static io.bitactor.opentelemetry.MessagingAttributes.MESSAGING_OPERATION_NAME;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The sink behind a real actor system (invoker mode: the test thread drives the workers, the sink is driven by
@@ -224,5 +231,53 @@ class ActorSystemOpenTelemetryTest
             span(SpanKind.CONSUMER, "process " + refs[0].id(), refs[0]));
         assertParent(span(SpanKind.PRODUCER, "send " + refs[2].id(), refs[2]),
             span(SpanKind.CONSUMER, "process " + refs[1].id(), refs[1]));
+    }
+
+    /** Fails every call, ignores casts. */
+    static final class Failing implements ActorBehavior
+    {
+        public void handleCall(final ActorContext ctx, final Message request, final Reply reply)
+        {
+            throw new IllegalStateException("cannot");
+        }
+
+        public void handleCast(final ActorContext ctx, final Message message)
+        {
+        }
+    }
+
+    @Test
+    void failedCallIsAnErrorSpanAndACastIsACastSpan()
+    {
+        final ActorRef failing = system.spawn(ActorSpec.of(Failing::new).withName("failing"));
+        final TraceContext incoming =
+            TraceContext.parseTraceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+
+        assertThat(system.cast(failing, "note".getBytes(StandardCharsets.UTF_8), incoming))
+            .isEqualTo(SendStatus.ACCEPTED);
+        final CompletableFuture<byte[]> answer = system.call(failing, "go".getBytes(StandardCharsets.UTF_8), TIMEOUT);
+        system.runUntilIdle();
+        sink.flush();
+
+        assertThatThrownBy(answer::join).hasCauseInstanceOf(CallFailedException.class);
+        final List<SpanData> consumers = otel.spans().stream()
+            .filter(span -> span.getKind() == SpanKind.CONSUMER && span.getName().equals("process " + failing.id()))
+            .toList();
+        assertThat(consumers).hasSize(2);
+        final SpanData cast = consumers.stream()
+            .filter(span -> "handle_cast".equals(span.getAttributes().get(MESSAGING_OPERATION_NAME)))
+            .findFirst().orElseThrow();
+        assertThat(cast.getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(cast.getStatus().getStatusCode()).isEqualTo(StatusCode.UNSET);
+        assertThat(cast.getAttributes().get(BITACTOR_OUTCOME)).isEqualTo("ok");
+        final SpanData call = consumers.stream()
+            .filter(span -> "handle_call".equals(span.getAttributes().get(MESSAGING_OPERATION_NAME)))
+            .findFirst().orElseThrow();
+        assertThat(call.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
+        assertThat(call.getAttributes().get(ERROR_TYPE)).isEqualTo(IllegalStateException.class.getName());
+        assertThat(call.getAttributes().get(BITACTOR_OUTCOME)).isEqualTo("error");
+        final SpanData errorReply = replyToPlainThread(SpanKind.PRODUCER);
+        assertParent(errorReply, call);
+        assertThat(sink.orphanedSpans()).isZero();
     }
 }
