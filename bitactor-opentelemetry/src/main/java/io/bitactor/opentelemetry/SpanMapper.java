@@ -21,6 +21,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import static io.bitactor.opentelemetry.MessagingAttributes.BITACTOR_OUTCOME;
 import static io.bitactor.opentelemetry.MessagingAttributes.BITACTOR_RETRY_COUNT;
@@ -55,6 +56,7 @@ final class SpanMapper
         names(SpanKind.values(), "handle_call", "handle_cast", "handle_reply");
     private static final String[] OUTCOME_NAMES = names(SpanOutcome.values(), "ok", "error", "rejected", "timed_out");
     private static final String REPLY_DESTINATION = "reply";
+    private static final Predicate<Pending> IS_DONE = pending -> pending.done;
 
     /** An exported span: the context of its CONSUMER span and when its handling started. */
     private static final class Exported
@@ -151,6 +153,11 @@ final class SpanMapper
         }
 
         final Pending pending = new Pending(SpanData.copyOf(span), nowNs);
+        if (pendingByArrival.size() > 2 * maxPendingSpans + 16)
+        {
+            // Records released by their parent stay in the arrival queue until they reach its head: drop them.
+            pendingByArrival.removeIf(IS_DONE);
+        }
         pendingByArrival.addLast(pending);
         pendingBySpanId.put(pending.span.spanId(), pending);
         ArrayList<Pending> siblings = waitingByParent.get(parentSpanId);
@@ -424,6 +431,11 @@ final class SpanMapper
             throw new IllegalStateException("a name for each of " + Arrays.toString(constants));
         }
         return names;
+    }
+
+    int arrivalQueueLength()
+    {
+        return pendingByArrival.size();
     }
 
     int pendingCount()
