@@ -8,6 +8,9 @@ import io.bitactor.actor.ActorSystemContext;
 import io.bitactor.actor.CircuitBreakerConfig;
 import io.bitactor.actor.RetryPolicy;
 import io.bitactor.actor.ThreadingMode;
+import io.bitactor.tracing.RingBufferSpanSink;
+import io.bitactor.tracing.SpanRecord;
+import io.bitactor.tracing.SpanSink;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -25,6 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * L3 processing: the callee's side of a call, with every L2 and L3 part on.
@@ -43,6 +47,18 @@ import java.util.concurrent.TimeUnit;
  * handled those {@value #BATCH} calls. So only the callee's work is timed, on one core, with no idle spinning; the
  * caller's encoding and reply handling are measured by {@link ActorCallBenchmark}. Every reply is checked byte for
  * byte by the caller, and a run with an error, a corrupt reply or a failed call is rejected at tear-down.
+ * <p>
+ * <b>Tracing</b> ({@link #tracing}). Every call carries W3C trace context either way: the caller continues the
+ * trace of the cast that started it (a new, sampled trace from the benchmark thread), so each call and reply frame
+ * gets a new span id and its trace fields. {@code off}: the span sink is {@code SpanSink.NONE}, so an operation also
+ * includes the one null check per message that tracing costs when it is off. {@code on}: every trace is sampled into
+ * a {@link RingBufferSpanSink} of {@value #SPAN_RING_CAPACITY} slots, so an operation also includes two reads of the
+ * epoch clock (Agrona's {@code OffsetEpochNanoClock}) and the copy of one CALL span into the ring (a CAS on the
+ * producer index, the field stores, a release store). The ring is drained on the benchmark thread in the untimed
+ * {@code Level.Invocation} set-up, after the caller (worker 1, also untimed) has recorded the REPLY spans of the
+ * previous batch: so the drain's cost is not in an operation, and with {@value #BATCH} calls per invocation the ring
+ * (at most two spans per call between drains) never fills; a run in which any span was dropped is rejected at
+ * tear-down.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -53,10 +69,20 @@ import java.util.concurrent.TimeUnit;
 public class L3ProcessingBenchmark
 {
     static final int BATCH = 256;
+    static final int SPAN_RING_CAPACITY = 4096;
 
     /** Callee actors the calls cycle over (all on worker 0). */
     @Param({ "1", "1000" })
     public int actors;
+
+    /** {@code off}: no span sink; {@code on}: every trace sampled into a ring that is drained untimed. */
+    @Param({ "off", "on" })
+    public String tracing;
+
+    private RingBufferSpanSink spans;
+    private long drainedSpans;
+    private long spanChecksum;
+    private final Consumer<SpanRecord> spanConsumer = span -> spanChecksum += span.spanId() ^ span.endEpochNs();
 
     private ActorSystem system;
     private BenchActors.Client client;
@@ -66,11 +92,18 @@ public class L3ProcessingBenchmark
     @Setup
     public void setup()
     {
+        if (!"off".equals(tracing) && !"on".equals(tracing))
+        {
+            throw new IllegalArgumentException("tracing must be off or on: " + tracing);
+        }
+        spans = "on".equals(tracing) ? new RingBufferSpanSink(SPAN_RING_CAPACITY) : null;
         system = ActorSystem.launch(new ActorSystemContext()
             .threadingMode(ThreadingMode.INVOKER)
             .workerCount(2)
             .shardCount(4)
-            .maxPayloadLength(BenchActors.PAYLOAD_LENGTH));
+            .maxPayloadLength(BenchActors.PAYLOAD_LENGTH)
+            .spanSink(null == spans ? SpanSink.NONE : spans)
+            .traceSampleRatio(1.0));
         final CircuitBreakerConfig breaker = CircuitBreakerConfig.defaults();
         final RetryPolicy retry = RetryPolicy.exponential(3, Duration.ofMillis(1), Duration.ofMillis(10));
         final int[] targets = new int[actors];
@@ -114,6 +147,10 @@ public class L3ProcessingBenchmark
         {
             system.invoke(1);
         }
+        if (null != spans)
+        {
+            drainedSpans += spans.drain(spanConsumer, Integer.MAX_VALUE);
+        }
         expected += BATCH;
     }
 
@@ -139,6 +176,11 @@ public class L3ProcessingBenchmark
         {
             throw new IllegalStateException("L3 benchmark run invalid: errors=" + client.errors + ", corrupt=" +
                 client.corrupt + ", stats=" + stats);
+        }
+        if (null != spans && (spans.droppedSpans() != 0 || drainedSpans < stats.handled()))
+        {
+            throw new IllegalStateException("L3 benchmark run invalid: spans dropped=" + spans.droppedSpans() +
+                ", drained=" + drainedSpans + ", handled=" + stats.handled() + " (checksum " + spanChecksum + ")");
         }
     }
 }

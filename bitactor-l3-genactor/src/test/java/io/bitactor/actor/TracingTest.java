@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -556,6 +557,37 @@ class TracingTest
         assertThat(notice.parentSpanId()).isEqualTo(timeout.spanId());
         assertSameTrace(notice, callA.traceIdHigh(), callA.traceIdLow());
         assertThat(seenNotified).hasSize(1);
+    }
+
+    @Test
+    void aPlainThreadCallTimeoutIsRecordedByTheCallTimeoutThread() throws Exception
+    {
+        final ActorSystem system = traced();
+        final ActorRef silent = system.spawn(ActorSpec.of(Silent::new));
+        system.runUntilIdle();
+        final TraceContext incoming = TraceContext.parseTraceparent(TRACEPARENT);
+
+        final CompletableFuture<byte[]> reply = system.call(silent, "x".getBytes(), Duration.ofMillis(50), incoming);
+        system.runUntilIdle();
+        final SpanData call = only(sink.drainToList(), SpanKind.CALL, silent.id());
+        // The injected clock passes the deadline; the call-timeout thread's next sweep (every timer tick of real
+        // time) completes the future and then records the span: wait for both, bounded.
+        systems.clock.advance(Duration.ofMillis(100).toNanos());
+        assertThatThrownBy(() -> reply.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(CallTimeoutException.class);
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (sink.size() == 0 && System.nanoTime() - deadline < 0)
+        {
+            Thread.onSpinWait();
+        }
+
+        final SpanData timeout = only(sink.drainToList(), SpanKind.REPLY, call.sourceActorId());
+        assertThat(timeout.outcome()).isEqualTo(SpanOutcome.TIMED_OUT);
+        assertSameTrace(timeout, incoming.traceIdHigh(), incoming.traceIdLow());
+        assertThat(timeout.parentSpanId()).isEqualTo(call.spanId());
+        assertThat(timeout.spanId()).isNotIn(0L, call.spanId());
+        assertThat(timeout.sourceActorId()).isEqualTo(silent.id());
+        assertThat(timeout.correlationId()).isNotZero();
+        assertTimes(timeout);
     }
 
     @Test
