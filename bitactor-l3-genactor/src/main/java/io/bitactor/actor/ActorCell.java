@@ -193,7 +193,7 @@ final class ActorCell extends Counters implements ActorContext
         final long correlationId = d.correlationId();
         final long timestamp = d.timestamp();
         final byte type = d.messageTypeCode();
-        final long startEpochNs = w.epochNanoClock.nanoTime();
+        final long startEpochNs = w.spanStartEpochNs();
         final int outcome = handle(w, d, attempt);
         if (outcome != SPAN_NONE)
         {
@@ -425,7 +425,7 @@ final class ActorCell extends Counters implements ActorContext
         final boolean traced = (traceHigh | traceLow) != 0;
         final long timeoutSpanId = traced ? w.nextSpanId() : 0;
         final boolean record = null != w.spanSink && traced && Worker.isSampled(flags);
-        final long startEpochNs = record ? w.epochNanoClock.nanoTime() : 0;
+        final long startEpochNs = record ? w.spanStartEpochNs() : 0;
         w.traceIdHigh = traceHigh;
         w.traceIdLow = traceLow;
         w.spanId = timeoutSpanId;

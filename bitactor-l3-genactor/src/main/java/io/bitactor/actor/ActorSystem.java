@@ -1333,7 +1333,7 @@ public final class ActorSystem implements AutoCloseable
         final CompletableFuture<byte[]> future = call.future();
         // The future is completed on this worker's thread: its span is recorded here with the worker's record.
         final boolean record = null != worker.spanSink && Worker.isSampled(d.traceFlags());
-        final long startEpochNs = record ? worker.epochNanoClock.nanoTime() : 0;
+        final long startEpochNs = record ? worker.spanStartEpochNs() : 0;
         if (d.messageTypeCode() == Worker.REPLY)
         {
             future.complete(d.payloadAsBytes());

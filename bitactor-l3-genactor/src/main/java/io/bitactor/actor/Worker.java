@@ -87,6 +87,17 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
     private boolean frameClockRead;
     private long frameEndNs;
     private long nowNs;
+    // The span clock (only with a span sink): epoch time = this worker's NanoClock reading + an offset sampled from
+    // the EpochNanoClock once per EPOCH_OFFSET_REFRESH_NS, so a traced frame costs no epoch-clock read of its own
+    // and, with handling times on, shares the frame's start and end readings with the histogram.
+    private static final long EPOCH_OFFSET_REFRESH_NS = 1_000_000_000L;
+    private long epochOffsetNs;
+    private long epochOffsetSampledNs;
+    private boolean epochOffsetSampled;
+    // Within onFrame with handling times on: the frame's start reading, and whether its end was read for a span.
+    private boolean inTimedFrame;
+    private long frameStartNs;
+    private boolean frameEndRead;
     private long spanIds;
     private Thread thread;
 
@@ -169,6 +180,12 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
     {
         thread = Thread.currentThread();
         nowNs = system.nanoClock.nanoTime();
+        if (null != spanSink && (!epochOffsetSampled || nowNs - epochOffsetSampledNs >= EPOCH_OFFSET_REFRESH_NS))
+        {
+            epochOffsetNs = epochNanoClock.nanoTime() - nowNs;
+            epochOffsetSampledNs = nowNs;
+            epochOffsetSampled = true;
+        }
         int work = 0;
         if (!outbox.isEmpty())
         {
@@ -272,13 +289,18 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
         }
         // One clock read per frame: the previous frame's end (in this pass) is this one's start.
         final long startNs = frameClockRead ? frameEndNs : system.nanoClock.nanoTime();
+        frameStartNs = startNs;
+        frameEndRead = false;
+        inTimedFrame = true;
         try
         {
             receive(buffer, offset, length);
         }
         finally
         {
-            final long endNs = system.nanoClock.nanoTime();
+            inTimedFrame = false;
+            // A span of this frame read the end already (spanEndEpochNs): the histogram takes the same reading.
+            final long endNs = frameEndRead ? frameEndNs : system.nanoClock.nanoTime();
             frameEndNs = endNs;
             frameClockRead = true;
             times.record(drainingSlot, endNs - startNs);
@@ -464,7 +486,7 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
         if (spanSink != null && isSampled(d.traceFlags()) && (type == CAST || type == CALL))
         {
             recordFrameSpan(d, type == CALL ? SpanKind.CALL : SpanKind.CAST, d.targetActorId(),
-                epochNanoClock.nanoTime(), SpanOutcome.REJECTED, null, attempt - 1);
+                spanStartEpochNs(), SpanOutcome.REJECTED, null, attempt - 1);
         }
         if (cell != null)
         {
@@ -663,6 +685,34 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
     }
 
     /**
+     * The start of a span beginning now, in epoch nanoseconds: within a timed frame, the frame's start reading (no
+     * clock read); otherwise one reading of the worker's NanoClock. Worker thread, with a span sink only.
+     *
+     * @return epoch nanoseconds.
+     */
+    long spanStartEpochNs()
+    {
+        return (inTimedFrame ? frameStartNs : system.nanoClock.nanoTime()) + epochOffsetNs;
+    }
+
+    /**
+     * The end of a span ending now, in epoch nanoseconds: one reading of the worker's NanoClock, which a timed
+     * frame's handling time then reuses as its end. Worker thread, with a span sink only.
+     *
+     * @return epoch nanoseconds.
+     */
+    long spanEndEpochNs()
+    {
+        final long ns = system.nanoClock.nanoTime();
+        if (inTimedFrame)
+        {
+            frameEndNs = ns;
+            frameEndRead = true;
+        }
+        return ns + epochOffsetNs;
+    }
+
+    /**
      * Records a span of a frame that is still wrapped by {@code d}, ending now.
      */
     void recordFrameSpan(
@@ -684,7 +734,7 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
         final Class<? extends Throwable> errorClass, final int retryCount)
     {
         fillSpan(spanRecord, traceHigh, traceLow, spanId, parentSpanId, flags, kind, actorId, sourceActorId,
-            messageId, correlationId, sentEpochNs, startEpochNs, epochNanoClock.nanoTime(), outcome, errorClass,
+            messageId, correlationId, sentEpochNs, startEpochNs, spanEndEpochNs(), outcome, errorClass,
             retryCount);
         try
         {
