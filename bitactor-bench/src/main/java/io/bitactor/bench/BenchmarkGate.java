@@ -34,17 +34,17 @@ import java.util.regex.Pattern;
  *     <li>re-runs every combination that missed, in a fresh fork, up to {@code gate.attempts} (3) times in all, and
  *     passes a combination when one attempt meets all of its targets;</li>
  *     <li>measures the raw-queue floor ({@code RawQueueFloorBenchmark}, spinning consumer: the same bytes between the
- *     same two threads with nothing else) in every attempt. When an L2 combination still misses only its time target
- *     and the floor was above {@code gate.floor.fastNs} (50) ns/op in <em>every</em> attempt, the host was in the
- *     state where even the raw queue costs 73-270 ns/op: the combination is reported as {@code HOST-SLOW}, not as a
- *     pass. It fails the gate only with {@code -Dgate.strict=true}. The L3 target, the allocation target, and L2 in
- *     any attempt whose floor was fast are always enforced.</li>
+ *     same two threads with nothing else) in every attempt. When an L2 or L3 combination still misses only its time
+ *     target and the floor was above {@code gate.floor.fastNs} (50) ns/op in <em>every</em> attempt, the host was in
+ *     the state where even the raw queue costs 73-270 ns/op: the combination is reported as {@code HOST-SLOW}, not as
+ *     a pass. It fails the gate only with {@code -Dgate.strict=true}. The allocation target, and the time targets in
+ *     any attempt whose floor was fast, are always enforced.</li>
  * </ol>
  * L2 combinations with the write-ahead journal on ({@code journal=on}) are measured and reported, but only
  * enforced with {@code -Dgate.l2.journal=enforce}: the journal's own target is tracked separately (its cost on
  * this machine is in docs/BENCHMARKS.md), and the gate guards the runtime's targets.
- * L3 is measured with {@code tracing=off} only (no span sink, the default configuration the target was set for);
- * the cost of recording spans ({@code tracing=on}) is measured by running the benchmark itself.
+ * L3 is measured and enforced with tracing off and on ({@code tracing=on}: every trace sampled into a ring-buffer
+ * span sink), as the tracing issue asks: spans must not take L3 over its target.
  * {@code -Dgate.l2.time=report} reports every L2 time miss instead of failing on it (allocation and L3 stay
  * enforced): {@code .ci/run} uses it, because on this project's 2-vCPU VM an L2 fork can run 2-4x slower than the
  * floor measured just before and after it suggests, which no retry policy can tell apart from a regression.
@@ -159,8 +159,7 @@ public final class BenchmarkGate
         System.out.println("== gate attempt 1 of at most " + maxAttempts + ": floor, L2 and L3, floor ==");
         final double floorBefore = measureFloor(out.resolve("gate-1-floor-before.json"));
         final Path first = out.resolve("gate-1.json");
-        // tracing=off applies to L3 only (L2 has no such parameter).
-        runJmh(new OptionsBuilder().include(pattern(L2) + "|" + pattern(L3)).param("tracing", "off"), first);
+        runJmh(new OptionsBuilder().include(pattern(L2) + "|" + pattern(L3)), first);
         final double firstFloor = Math.max(floorBefore, measureFloor(out.resolve("gate-1-floor-after.json")));
         floors.add(firstFloor);
         for (final JmhJson.Row row : JmhJson.read(first))
@@ -288,8 +287,8 @@ public final class BenchmarkGate
             {
                 return Verdict.PASS;
             }
-            final boolean timeOnlyL2Miss = row.benchmark().equals(L2) && targets.meetsAlloc(row);
-            if (!timeOnlyL2Miss || !(attempt.floorNs() > targets.floorFastNs()))
+            final boolean timeOnlyMiss = targets.meetsAlloc(row);
+            if (!timeOnlyMiss || !(attempt.floorNs() > targets.floorFastNs()))
             {
                 onlySlowHostMisses = false;
             }
