@@ -52,9 +52,10 @@ import java.util.function.Consumer;
  * trace of the cast that started it (a new, sampled trace from the benchmark thread), so each call and reply frame
  * gets a new span id and its trace fields. {@code off}: the span sink is {@code SpanSink.NONE}, so an operation also
  * includes the one null check per message that tracing costs when it is off. {@code on}: every trace is sampled into
- * a {@link RingBufferSpanSink} of {@value #SPAN_RING_CAPACITY} slots, so an operation also includes two reads of the
- * epoch clock (Agrona's {@code OffsetEpochNanoClock}) and the copy of one CALL span into the ring (a CAS on the
- * producer index, the field stores, a release store). The ring is drained on the benchmark thread in the untimed
+ * a {@link RingBufferSpanSink} of {@value #SPAN_RING_CAPACITY} slots, so an operation also includes the fill of the
+ * worker's span record, one clock read at the span's end (which the handling-time histogram then reuses: span times
+ * are the worker's clock readings plus an epoch offset sampled once a second) and the copy of one CALL span into the
+ * ring (a CAS on the producer index, the field stores, a release store). The ring is drained on the benchmark thread in the untimed
  * {@code Level.Invocation} set-up, after the caller (worker 1, also untimed) has recorded the REPLY spans of the
  * previous batch: so the drain's cost is not in an operation, and with {@value #BATCH} calls per invocation the ring
  * (at most two spans per call between drains) never fills; a run in which any span was dropped is rejected at

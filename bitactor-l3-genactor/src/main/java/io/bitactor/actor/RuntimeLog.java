@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * The runtime's log lines in one place, through the SLF4J API (the application picks the binding). Every method
  * checks its level before it builds or boxes anything, so a disabled level costs a call and a boolean test. None is
  * called per message: only on lifecycle events, failures, supervision decisions and breaker transitions. Dead
- * letters are summarised by {@link DeadLetters}. See docs/OBSERVABILITY-logging.md.
+ * letters are summarised by {@link DeadLetters}. See docs/OBSERVABILITY.md, "Logging".
  * <p>
  * Loggers, named by class: {@code io.bitactor.actor.ActorSystem} (launch, close, journal recovery, errors of the
  * default error handler), {@code io.bitactor.actor.ActorCell} (spawn, stop, restart, escalation) and

@@ -11,6 +11,9 @@ import io.bitactor.actor.Message;
 import io.bitactor.actor.Reply;
 import io.bitactor.actor.ReplyHandler;
 import io.bitactor.core.TraceContext;
+import io.bitactor.micrometer.BitActorMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -24,7 +27,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The example of docs/OBSERVABILITY-otel.md, compiled and run by the build ({@code ObservabilityExampleTest}, which
+ * The example of docs/OBSERVABILITY.md, compiled and run by the build ({@code ObservabilityExampleTest}, which
  * also checks that the document shows the part between the tags verbatim).
  */
 public final class ObservabilityExample
@@ -83,13 +86,16 @@ public final class ObservabilityExample
 
     /**
      * Handles one request that arrived with a W3C {@code traceparent}: its spans join the caller's trace and are
-     * exported through {@code openTelemetry} (the application's SDK, with the exporter of its choice).
+     * exported through {@code openTelemetry} (the application's SDK, with the exporter of its choice); the system's
+     * metrics are published to {@code registry}.
      *
      * @param openTelemetry the application's OpenTelemetry.
+     * @param registry      the application's Micrometer registry.
      * @param traceparent   the incoming request's {@code traceparent} header.
      * @return the answer.
      */
-    public static String handleRequest(final OpenTelemetry openTelemetry, final String traceparent)
+    public static String handleRequest(
+        final OpenTelemetry openTelemetry, final MeterRegistry registry, final String traceparent)
     {
         // The sink first: the system closes before it, and the sink's close() exports what is left.
         try (OpenTelemetrySpanSink sink = new OpenTelemetrySpanSink(openTelemetry);
@@ -98,6 +104,8 @@ public final class ObservabilityExample
             final ActorRef backend = system.spawn(ActorSpec.of(Backend::new).withName("backend"));
             final ActorRef frontend = system.spawn(
                 ActorSpec.of(() -> new Frontend(backend.id())).withName("frontend"));
+            // Metrics: system and shard meters, plus per-actor meters for the actors named here.
+            new BitActorMetrics(system, "example").actor(frontend).maxSnapshotAge(Duration.ZERO).bindTo(registry);
 
             final TraceContext caller = TraceContext.parseTraceparent(traceparent);
             final byte[] answer = system.callBlocking(
@@ -120,7 +128,9 @@ public final class ObservabilityExample
             .build();
         try (OpenTelemetrySdk sdk = OpenTelemetrySdk.builder().setTracerProvider(tracerProvider).build())
         {
-            System.out.println(handleRequest(sdk, "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
+            final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            System.out.println(handleRequest(sdk, registry, "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
+            System.out.println(registry.getMetersAsString());
             for (final SpanData span : exporter.getFinishedSpanItems())
             {
                 System.out.println(span.getTraceId() + " " + span.getSpanId() + " <- " + span.getParentSpanId() + " " +

@@ -2,6 +2,7 @@ package io.bitactor.opentelemetry;
 
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.trace.data.SpanData;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -21,7 +22,17 @@ class ObservabilityExampleTest
     {
         try (InMemoryOpenTelemetry otel = new InMemoryOpenTelemetry())
         {
-            assertThat(ObservabilityExample.handleRequest(otel.sdk, TRACEPARENT)).isEqualTo("hello world");
+            final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            assertThat(ObservabilityExample.handleRequest(otel.sdk, registry, TRACEPARENT)).isEqualTo("hello world");
+
+            // The meters were registered: per actor for the frontend only, and the system's, which after the close
+            // still count the two calls (frontend's and backend's) that were handled.
+            assertThat(registry.find("bitactor.actor.messages.handled").tag("actor", "frontend").functionCounter())
+                .isNotNull();
+            assertThat(registry.find("bitactor.actor.messages.handled").tag("actor", "backend").functionCounter())
+                .isNull();
+            assertThat(registry.get("bitactor.messages.handled").tag("system", "example").functionCounter().count())
+                .isEqualTo(2.0);
 
             // Two calls and two replies, each a PRODUCER and a CONSUMER span, all in the caller's trace.
             assertThat(otel.spans()).hasSize(8);
@@ -46,7 +57,7 @@ class ObservabilityExampleTest
         final String source = Files.readString(
             Path.of("src/test/java/io/bitactor/opentelemetry/ObservabilityExample.java"), StandardCharsets.UTF_8);
         final String tagged = between(source, "    // tag::example[]\n", "    // end::example[]");
-        final String doc = Files.readString(Path.of("../docs/OBSERVABILITY-otel.md"), StandardCharsets.UTF_8);
+        final String doc = Files.readString(Path.of("../docs/OBSERVABILITY.md"), StandardCharsets.UTF_8);
         final String shown = between(doc, "<!-- otel-example:begin -->\n```java\n", "```\n<!-- otel-example:end -->");
         assertThat(shown.strip()).isEqualTo(unindent(tagged));
     }
