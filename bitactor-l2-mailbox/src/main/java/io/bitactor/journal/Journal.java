@@ -835,6 +835,12 @@ public final class Journal implements AutoCloseable
             // tail is then told apart from content left over from the file's previous use.
             old.buffer.setMemory(0, old.capacity, (byte)0);
             writeHeader(old.buffer, index, old.capacity, ctx.epochClock().time());
+            if (ctx.flushPolicy() != FlushPolicy.NONE)
+            {
+                // The zeroed ack area reaches the device before any new record can be forced: otherwise, after a
+                // power loss, acks of the previous use still on the device could mark forced new records handled.
+                old.mapped.force(old.recordsEnd, old.capacity - old.recordsEnd);
+            }
             old.mapped.force(0, HEADER_LENGTH);
             Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
         }
