@@ -17,6 +17,7 @@ import io.bitactor.metrics.ActorMetrics;
 import io.bitactor.metrics.SystemMetrics;
 import org.HdrHistogram.Histogram;
 import io.bitactor.tracing.SpanKind;
+import io.bitactor.tracing.internal.MutableSpanRecord;
 import io.bitactor.tracing.SpanOutcome;
 import io.bitactor.tracing.SpanSink;
 import org.agrona.DirectBuffer;

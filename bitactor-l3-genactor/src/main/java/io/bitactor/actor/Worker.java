@@ -13,6 +13,7 @@ import io.bitactor.mailbox.Mailbox;
 import io.bitactor.mailbox.OfferStatus;
 import io.bitactor.mailbox.Sender;
 import io.bitactor.tracing.SpanKind;
+import io.bitactor.tracing.internal.MutableSpanRecord;
 import io.bitactor.tracing.SpanOutcome;
 import io.bitactor.tracing.SpanSink;
 import org.agrona.DeadlineTimerWheel;

@@ -1,5 +1,7 @@
 package io.bitactor.tracing;
 
+import io.bitactor.tracing.internal.MutableSpanRecord;
+
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
@@ -313,154 +315,9 @@ public final class RingBufferSpanSink implements SpanSink
      * One preallocated, reused span; its fields are written by the producer that claimed it and read by the consumer
      * after the sequence published them.
      */
-    static final class Slot implements SpanRecord
+    static final class Slot extends MutableSpanRecord
     {
         // Accessed through SEQUENCE only, after construction.
         long sequence;
-        private long traceIdHigh;
-        private long traceIdLow;
-        private long spanId;
-        private long parentSpanId;
-        private int traceFlags;
-        private SpanKind kind;
-        private int actorId;
-        private int sourceActorId;
-        private long messageId;
-        private long correlationId;
-        private long sentEpochNs;
-        private long startEpochNs;
-        private long endEpochNs;
-        private SpanOutcome outcome;
-        private Class<? extends Throwable> errorClass;
-        private int retryCount;
-
-        void copyFrom(final SpanRecord span)
-        {
-            traceIdHigh = span.traceIdHigh();
-            traceIdLow = span.traceIdLow();
-            spanId = span.spanId();
-            parentSpanId = span.parentSpanId();
-            traceFlags = span.traceFlags();
-            kind = span.kind();
-            actorId = span.actorId();
-            sourceActorId = span.sourceActorId();
-            messageId = span.messageId();
-            correlationId = span.correlationId();
-            sentEpochNs = span.sentEpochNs();
-            startEpochNs = span.startEpochNs();
-            endEpochNs = span.endEpochNs();
-            outcome = span.outcome();
-            errorClass = span.errorClass();
-            retryCount = span.retryCount();
-        }
-
-        void clearReferences()
-        {
-            // A drained slot does not keep an exception class (and its class loader) reachable.
-            errorClass = null;
-        }
-
-        /** {@inheritDoc} */
-        public long traceIdHigh()
-        {
-            return traceIdHigh;
-        }
-
-        /** {@inheritDoc} */
-        public long traceIdLow()
-        {
-            return traceIdLow;
-        }
-
-        /** {@inheritDoc} */
-        public long spanId()
-        {
-            return spanId;
-        }
-
-        /** {@inheritDoc} */
-        public long parentSpanId()
-        {
-            return parentSpanId;
-        }
-
-        /** {@inheritDoc} */
-        public int traceFlags()
-        {
-            return traceFlags;
-        }
-
-        /** {@inheritDoc} */
-        public SpanKind kind()
-        {
-            return kind;
-        }
-
-        /** {@inheritDoc} */
-        public int actorId()
-        {
-            return actorId;
-        }
-
-        /** {@inheritDoc} */
-        public int sourceActorId()
-        {
-            return sourceActorId;
-        }
-
-        /** {@inheritDoc} */
-        public long messageId()
-        {
-            return messageId;
-        }
-
-        /** {@inheritDoc} */
-        public long correlationId()
-        {
-            return correlationId;
-        }
-
-        /** {@inheritDoc} */
-        public long sentEpochNs()
-        {
-            return sentEpochNs;
-        }
-
-        /** {@inheritDoc} */
-        public long startEpochNs()
-        {
-            return startEpochNs;
-        }
-
-        /** {@inheritDoc} */
-        public long endEpochNs()
-        {
-            return endEpochNs;
-        }
-
-        /** {@inheritDoc} */
-        public SpanOutcome outcome()
-        {
-            return outcome;
-        }
-
-        /** {@inheritDoc} */
-        public Class<? extends Throwable> errorClass()
-        {
-            return errorClass;
-        }
-
-        /** {@inheritDoc} */
-        public int retryCount()
-        {
-            return retryCount;
-        }
-
-        /** {@inheritDoc} */
-        public String toString()
-        {
-            return "Span{spanId=" + Long.toHexString(spanId) + ", parent=" + Long.toHexString(parentSpanId) +
-                ", kind=" + kind + ", actor=" + actorId + ", outcome=" + outcome + '}';
-        }
     }
 }
