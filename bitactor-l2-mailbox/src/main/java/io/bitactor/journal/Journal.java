@@ -601,6 +601,21 @@ public final class Journal implements AutoCloseable
                 bytes = 0;
             }
         }
+
+        /**
+         * Publishes the settled bytes counted since the last flush if they reach {@code minBytes}: a consumer that
+         * drains small batches from many mailboxes pays the atomic add (a full fence on its thread) once per
+         * {@code minBytes} instead of once per batch.
+         *
+         * @param minBytes the least number of counted bytes worth publishing now.
+         */
+        public void flush(final long minBytes)
+        {
+            if (bytes >= minBytes)
+            {
+                flush();
+            }
+        }
     }
 
     /**

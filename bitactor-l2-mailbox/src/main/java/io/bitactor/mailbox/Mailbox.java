@@ -74,6 +74,8 @@ public final class Mailbox
     private final ErrorHandler errorHandler;
     private final Router router;
     private final boolean holdMovedActors;
+    /** Settled journal bytes a mailbox counts before it publishes them to the journal (one atomic add). */
+    static final long SETTLE_FLUSH_BYTES = 64 * 1024;
     private final Journal.Settler settler;
     // With a journal: the frame being handed to the handler (consumer only). Kept in an object of its own, allocated
     // after the large arrays, not in fields of this object: senders read this object's lines on every offer (see
@@ -203,7 +205,9 @@ public final class Mailbox
         final int drained = drainLanes(handler, limit);
         if (null != settler)
         {
-            settler.flush();
+            // Settled bytes only let the journal's agent remove a segment: publish them when a batch's worth has
+            // built up, and whenever the mailbox is found empty (an idle mailbox leaves nothing unpublished).
+            settler.flush(0 == drained ? 1 : SETTLE_FLUSH_BYTES);
         }
         return drained;
     }

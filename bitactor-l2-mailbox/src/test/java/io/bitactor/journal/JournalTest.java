@@ -469,6 +469,38 @@ class JournalTest
     }
 
     @Test
+    void settledBytesCountOnlyOnceTheSettlerPublishesThem()
+    {
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[100]);
+        try (Journal journal = Journal.open(journal()))
+        {
+            final Journal.Appender appender = journal.newAppender();
+            final List<Long> firstSegment = new ArrayList<>();
+            long reference;
+            while ((reference = appender.append(frame, 0, 100)) > 0)
+            {
+                firstSegment.add(reference);
+            }
+            assertThat(reference).isEqualTo(Journal.FULL);
+            journal.doWork(); // prepares the next segment
+            assertThat(appender.append(frame, 0, 100)).as("rotated to the prepared segment").isPositive();
+
+            final Journal.Settler settler = journal.newSettler();
+            for (final long record : firstSegment)
+            {
+                settler.handled(record, 100);
+            }
+            settler.flush(Long.MAX_VALUE); // below the threshold: nothing published
+            journal.doWork();
+            assertThat(journal.segmentsRemoved()).as("settled bytes not yet published").isZero();
+
+            settler.flush(1);
+            journal.doWork();
+            assertThat(journal.segmentsRemoved()).as("published: the whole first segment is settled").isEqualTo(1);
+        }
+    }
+
+    @Test
     void handlingStoresTheAckAndNeverTheRecordAndAppendsStopAtTheAckArea() throws IOException
     {
         final int recordsEnd = (int)JournalDescriptor.recordsEnd(SEGMENT);
