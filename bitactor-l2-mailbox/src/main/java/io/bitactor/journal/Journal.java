@@ -499,7 +499,29 @@ public final class Journal implements AutoCloseable
          */
         public long append(final DirectBuffer frame, final int offset, final int length)
         {
-            final int aligned = alignedRecordLength(length);
+            final long reference = claim(length);
+            if (reference > 0)
+            {
+                final JournalSegment segment = segmentOf(reference);
+                segment.buffer.putBytes(offsetOf(reference) + FRAME_OFFSET, frame, offset, length);
+                commit(segment, offsetOf(reference), length);
+            }
+            return reference;
+        }
+
+        /**
+         * Claims a {@link JournalDescriptor#PENDING} record for a frame that the caller then encodes in place, at
+         * {@link #frameOffset(long)} of {@link #buffer(long)}, and {@link #commit(long, int)}s: the zero-copy form
+         * of {@link #append(DirectBuffer, int, int)}. Until the commit, a reader (a recovery after a crash) skips
+         * the record as torn. Every claim must be committed (and may then be {@link #cancel(long)}led).
+         *
+         * @param frameLength the exact length of the frame to come.
+         * @return the record's reference, or {@link #FULL} / {@link #CLOSED} as for
+         * {@link #append(DirectBuffer, int, int)}.
+         */
+        public long claim(final int frameLength)
+        {
+            final int aligned = alignedRecordLength(frameLength);
             while (true)
             {
                 final JournalSegment segment = (JournalSegment)ACTIVE.getAcquire(Journal.this);
@@ -509,17 +531,13 @@ public final class Journal implements AutoCloseable
                 }
                 final long position = segment.getAndAddTail(aligned);
                 final UnsafeBuffer buffer = segment.buffer;
-                final int tag = segment.tag;
                 if (position + aligned <= segment.recordsEnd)
                 {
                     final int at = (int)position;
                     // Plain stores: the claim (a reader of a torn journal skips the region by it), and the state,
                     // which in a reused file still holds the previous use's value.
-                    buffer.putInt(at + LENGTH_OFFSET, claimWord(tag, aligned));
+                    buffer.putInt(at + LENGTH_OFFSET, claimWord(segment.tag, aligned));
                     buffer.putInt(at + STATE_OFFSET, PENDING);
-                    buffer.putBytes(at + FRAME_OFFSET, frame, offset, length);
-                    // Release: the frame is complete before the commit word says so.
-                    buffer.putIntRelease(at + LENGTH_OFFSET, commitWord(tag, RECORD_HEADER_LENGTH + length));
                     return reference(segment, at);
                 }
                 if (position < segment.recordsEnd)
@@ -529,7 +547,7 @@ public final class Journal implements AutoCloseable
                     final int at = (int)position;
                     final int padding = segment.recordsEnd - at;
                     buffer.putInt(at + STATE_OFFSET, PADDING);
-                    buffer.putIntRelease(at + LENGTH_OFFSET, commitWord(tag, padding));
+                    buffer.putIntRelease(at + LENGTH_OFFSET, commitWord(segment.tag, padding));
                     segment.addSettled(padding);
                 }
                 if (!rotate(segment))
@@ -537,6 +555,45 @@ public final class Journal implements AutoCloseable
                     return FULL;
                 }
             }
+        }
+
+        /**
+         * The buffer holding a claimed record.
+         *
+         * @param reference what {@link #claim(int)} returned.
+         * @return the segment's buffer (valid until the record is settled).
+         */
+        public UnsafeBuffer buffer(final long reference)
+        {
+            return segmentOf(reference).buffer;
+        }
+
+        /**
+         * Where the frame of a claimed record starts in {@link #buffer(long)}.
+         *
+         * @param reference what {@link #claim(int)} returned.
+         * @return the frame's offset.
+         */
+        public int frameOffset(final long reference)
+        {
+            return offsetOf(reference) + FRAME_OFFSET;
+        }
+
+        /**
+         * Commits a claimed record whose frame has been written in full (sealed).
+         *
+         * @param reference   what {@link #claim(int)} returned.
+         * @param frameLength the frame's length, as claimed.
+         */
+        public void commit(final long reference, final int frameLength)
+        {
+            commit(segmentOf(reference), offsetOf(reference), frameLength);
+        }
+
+        private void commit(final JournalSegment segment, final int at, final int frameLength)
+        {
+            // Release: the frame is complete before the commit word says so.
+            segment.buffer.putIntRelease(at + LENGTH_OFFSET, commitWord(segment.tag, RECORD_HEADER_LENGTH + frameLength));
         }
 
         /**
@@ -612,6 +669,21 @@ public final class Journal implements AutoCloseable
         public void flush(final long minBytes)
         {
             if (bytes >= minBytes)
+            {
+                flush();
+            }
+        }
+
+        /**
+         * Publishes the settled bytes counted since the last flush if their segment is no longer the active one.
+         * The agent removes only segments that are no longer active, so while a segment is active its settled
+         * count can wait for a batch's worth ({@link #flush(long)}); once it has been rotated out, an idle consumer
+         * must not keep it on disk. Costs a plain load of the active segment when there is nothing to publish.
+         */
+        public void flushIfRetired()
+        {
+            // Acquire load of the active segment: on x86 a plain load, and its line changes once per rotation.
+            if (bytes != 0 && segment != (JournalSegment)ACTIVE.getAcquire(Journal.this))
             {
                 flush();
             }

@@ -205,9 +205,19 @@ public final class Mailbox
         final int drained = drainLanes(handler, limit);
         if (null != settler)
         {
-            // Settled bytes only let the journal's agent remove a segment: publish them when a batch's worth has
-            // built up, and whenever the mailbox is found empty (an idle mailbox leaves nothing unpublished).
-            settler.flush(0 == drained ? 1 : SETTLE_FLUSH_BYTES);
+            // Settled bytes only let the journal's agent remove a segment that is no longer active: publish them
+            // when a batch's worth has built up, and when the mailbox is found empty while they belong to a segment
+            // that has been rotated out (an idle mailbox never keeps a segment on disk). Publishing at every empty
+            // find cost an atomic add (a full fence on the consumer) per small batch when traffic spreads over
+            // many mailboxes.
+            if (0 == drained)
+            {
+                settler.flushIfRetired();
+            }
+            else
+            {
+                settler.flush(SETTLE_FLUSH_BYTES);
+            }
         }
         return drained;
     }

@@ -101,10 +101,8 @@ public final class Sender implements AutoCloseable
         final int slotCount = BitUtil.findNextPositivePowerOfTwo(ctx.senderSlots());
         // Slots are cache-line multiples so that the owner writing one slot never shares a line with the
         // consumer reading its neighbour.
-        // With a journal, each slot also holds the 8-byte reference to its frame's record, after the largest frame.
         this.maxFrameLength = FrameDescriptor.maxFrameLength(maxPayloadLength);
-        this.slotLength = BitUtil.align(maxFrameLength + (null == journal ? 0 : 8), BitUtil.CACHE_LINE_LENGTH);
-        final int journalRefOffset = null == journal ? -1 : slotLength - 8;
+        this.slotLength = BitUtil.align(maxFrameLength, BitUtil.CACHE_LINE_LENGTH);
         // Off-heap and cache-line aligned: slot boundaries are line boundaries (a heap array's base is not).
         final UnsafeBuffer slab = new UnsafeBuffer(
             BufferUtil.allocateDirectAligned(slotCount * slotLength, BitUtil.CACHE_LINE_LENGTH));
@@ -113,7 +111,7 @@ public final class Sender implements AutoCloseable
         this.slots = new FrameSlot[slotCount];
         for (int i = 0; i < slotCount; i++)
         {
-            slots[i] = new FrameSlot(slab, i * slotLength, FrameSlot.KIND_FRAME, false, states, i, journalRefOffset);
+            slots[i] = new FrameSlot(slab, i * slotLength, FrameSlot.KIND_FRAME, false, states, i);
         }
         this.slotMask = slotCount - 1;
     }
@@ -187,12 +185,15 @@ public final class Sender implements AutoCloseable
             router.countRejection(OfferStatus.PAYLOAD_TOO_LARGE);
             return OfferStatus.PAYLOAD_TOO_LARGE;
         }
-        final FrameEncoder encoder = claim();
+        // With a journal, a cast or call is encoded straight into its journal record (no copy from the slot).
+        final boolean journaled = null != journal &&
+            (type == MessageType.CAST || type == MessageType.CALL);
+        final FrameEncoder encoder = journaled ? claimJournaled(FrameDescriptor.frameLength(length)) : claim();
         if (null == encoder)
         {
             return OfferStatus.SENDER_FULL;
         }
-        // Every header field is written, so the slot's previous frame needs no clearing.
+        // Every header field is written, so the slot's (or the reused record's) previous frame needs no clearing.
         encoder
             .sourceActorId(sourceActorId)
             .targetActorId(targetActorId)
@@ -206,7 +207,7 @@ public final class Sender implements AutoCloseable
             .spanId(0)
             .parentSpanId(0)
             .payload(payload, offset, length);
-        final OfferStatus status = commit();
+        final OfferStatus status = journaled ? commitJournaled() : commit();
         if (status.isBackPressure())
         {
             abort();
@@ -269,6 +270,71 @@ public final class Sender implements AutoCloseable
      */
     private FrameEncoder claim()
     {
+        final FrameSlot slot = claimSlot();
+        if (null == slot)
+        {
+            return null;
+        }
+        slot.pointAtOwnRegion();
+        return encoder.wrap(slot.buffer, slot.offset)
+            .messageId(lastMessageId)
+            .timestamp(lastTimestamp);
+    }
+
+    /**
+     * As {@link #claim()}, but the frame goes straight into a claimed journal record that the slot points at; the
+     * caller seals it with {@link #commitJournaled()}. When the journal cannot take a record now (full, closed), the
+     * frame is encoded in the slot's own region, and {@link #commitJournaled()} answers as {@link #commit()}'s append
+     * would.
+     */
+    private FrameEncoder claimJournaled(final int frameLength)
+    {
+        final FrameSlot slot = claimSlot();
+        if (null == slot)
+        {
+            return null;
+        }
+        final long record = journal.claim(frameLength);
+        if (record > 0)
+        {
+            slot.pointAt(journal.buffer(record), journal.frameOffset(record));
+            slot.journalRef(record);
+        }
+        else
+        {
+            slot.pointAtOwnRegion();
+            slot.journalRef(record); // FULL or CLOSED: commitJournaled() reports it
+        }
+        return encoder.wrap(slot.buffer, slot.offset)
+            .messageId(lastMessageId)
+            .timestamp(lastTimestamp);
+    }
+
+    /**
+     * Seals a frame claimed by {@link #claimJournaled(int)}, commits its record (when it got one) and routes it;
+     * after any answer but {@link OfferStatus#ACCEPTED} the record is cancelled (a retry claims a new one).
+     */
+    private OfferStatus commitJournaled()
+    {
+        final FrameSlot slot = claimed;
+        final int frameLength = encoder.seal();
+        final long record = slot.journalRef();
+        if (record < 0)
+        {
+            slot.journalRef(0);
+            return journalRefused(slot, record);
+        }
+        // Write-ahead: the committed record is in mapped memory before any consumer can see the frame (the lane's
+        // release store orders the commit word's store before the offer).
+        journal.commit(record, frameLength);
+        return dispatch(slot, record, false);
+    }
+
+    /**
+     * Picks a free slot (or counts {@link OfferStatus#SENDER_FULL}) and draws the message id and timestamp.
+     */
+    private FrameSlot claimSlot()
+    {
         if (claimed != null)
         {
             throw new IllegalStateException("a claim is already open: commit() or abort() it first");
@@ -304,9 +370,7 @@ public final class Sender implements AutoCloseable
         final long timestamp = clock.tick();
         lastMessageId = messageId;
         lastTimestamp = timestamp;
-        return encoder.wrap(slot.buffer, slot.offset)
-            .messageId(messageId)
-            .timestamp(timestamp);
+        return slot;
     }
 
     /**
@@ -439,6 +503,18 @@ public final class Sender implements AutoCloseable
 
     private OfferStatus dispatch(final FrameSlot slot, final long presetRecord)
     {
+        return dispatch(slot, presetRecord, true);
+    }
+
+    /**
+     * Routes a claimed slot's sealed frame.
+     *
+     * @param presetRecord             {@link #APPEND_RECORD}, or the frame's record when it has one already.
+     * @param keepPresetOnBackPressure whether a preset record outlives backpressure (its frame is kept by the
+     *                                 caller and routed again) or is cancelled like an appended one.
+     */
+    private OfferStatus dispatch(final FrameSlot slot, final long presetRecord, final boolean keepPresetOnBackPressure)
+    {
         final UnsafeBuffer buffer = slot.buffer;
         final int offset = slot.offset;
         final int target = FrameDescriptor.targetActorId(buffer, offset);
@@ -498,7 +574,8 @@ public final class Sender implements AutoCloseable
             claimed = null;
             return status;
         }
-        if (null != journal && (presetRecord == APPEND_RECORD || !status.isBackPressure()))
+        if (null != journal &&
+            (presetRecord == APPEND_RECORD || !keepPresetOnBackPressure || !status.isBackPressure()))
         {
             final long record = slot.journalRef();
             if (record > 0)

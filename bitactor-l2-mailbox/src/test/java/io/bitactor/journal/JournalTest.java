@@ -501,6 +501,65 @@ class JournalTest
     }
 
     @Test
+    void anIdleSettlerPublishesOnlyOnceItsSegmentIsNoLongerActive()
+    {
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[100]);
+        try (Journal journal = Journal.open(journal()))
+        {
+            final Journal.Appender appender = journal.newAppender();
+            final Journal.Settler settler = journal.newSettler();
+            final List<Long> firstSegment = new ArrayList<>();
+            long reference;
+            while ((reference = appender.append(frame, 0, 100)) > 0)
+            {
+                firstSegment.add(reference);
+                settler.handled(reference, 100);
+            }
+            settler.flushIfRetired();
+            journal.doWork(); // prepares the next segment; the first is still active
+            assertThat(journal.segmentsRemoved()).as("the active segment keeps its count unpublished").isZero();
+
+            assertThat(appender.append(frame, 0, 100)).as("rotated to the prepared segment").isPositive();
+            journal.doWork();
+            assertThat(journal.segmentsRemoved()).as("not yet published").isZero();
+            settler.flushIfRetired();
+            journal.doWork();
+            assertThat(journal.segmentsRemoved()).as("retired segment published and removed").isEqualTo(1);
+            assertThat(firstSegment).isNotEmpty();
+        }
+    }
+
+    @Test
+    void aClaimedAndCommittedRecordIsTheRecordAnAppendWritesAndAnUncommittedClaimIsNotCommitted() throws IOException
+    {
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[100]);
+        frame.setMemory(0, 100, (byte)0x3C);
+        try (Journal journal = Journal.open(journal()))
+        {
+            final Journal.Appender appender = journal.newAppender();
+            assertThat(appender.append(frame, 0, 100)).isPositive();
+            final long claimed = appender.claim(100);
+            assertThat(claimed).isPositive();
+            appender.buffer(claimed).putBytes(appender.frameOffset(claimed), frame, 0, 100);
+            appender.commit(claimed, 100);
+            final long torn = appender.claim(100);
+            assertThat(torn).isPositive();
+            appender.buffer(torn).putBytes(appender.frameOffset(torn), frame, 0, 50); // never committed
+        }
+        final UnsafeBuffer file = new UnsafeBuffer(Files.readAllBytes(segmentFiles().get(0)));
+        final int aligned = JournalDescriptor.alignedRecordLength(100);
+        final int appended = JournalDescriptor.HEADER_LENGTH;
+        for (int i = 0; i < aligned; i++)
+        {
+            assertThat(file.getByte(appended + aligned + i)).as("byte %d of the claimed record", i)
+                .isEqualTo(file.getByte(appended + i));
+        }
+        assertThat(file.getInt(appended + 2 * aligned + JournalDescriptor.LENGTH_OFFSET))
+            .as("an uncommitted claim keeps its claim word")
+            .isNotEqualTo(file.getInt(appended + JournalDescriptor.LENGTH_OFFSET));
+    }
+
+    @Test
     void handlingStoresTheAckAndNeverTheRecordAndAppendsStopAtTheAckArea() throws IOException
     {
         final int recordsEnd = (int)JournalDescriptor.recordsEnd(SEGMENT);

@@ -5,9 +5,9 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * One frame-sized region of a sender's off-heap slab, passed through mailbox lanes by reference so that nothing is
- * allocated per message. The object itself is immutable: the frame lives in the slab (slots are whole cache lines,
- * so neighbouring slots never share one) and the slot's state word lives in a separate, compact state array of its
- * owner.
+ * allocated per message. The frame lives in the slab (slots are whole cache lines, so neighbouring slots never
+ * share one) or, with a journal, in the frame's journal record (the owner encodes it there and the slot points at
+ * it: nothing is copied); the slot's state word lives in a separate, compact state array of its owner.
  * <p>
  * Why a separate state array: consumers write a slot's state when they are done with it. In the frame's own line,
  * that store would turn the line dirty in the consumer's cache and the owner would pay a dirty cross-core miss per
@@ -40,21 +40,25 @@ public final class FrameSlot
     /** Bytes of one state word in a state array. */
     public static final int STATE_LENGTH = 4;
 
-    /** Buffer holding the frame (shared by all slots of one owner). */
-    public final UnsafeBuffer buffer;
-    /** Offset of the frame in {@link #buffer}. */
-    public final int offset;
+    /**
+     * Buffer holding the frame: the owner's slab, or, for a frame its owner encoded straight into its journal
+     * record, the journal segment. Written by the owner while it holds the slot ({@link #FREE} to it), before the
+     * offer; the lane's release store publishes it with the frame, and the consumer reads it after its poll.
+     */
+    public UnsafeBuffer buffer;
+    /** Offset of the frame in {@link #buffer}; written and published as {@link #buffer}. */
+    public int offset;
     /** {@link #KIND_FRAME} or {@link #KIND_FENCE}. */
     public final int kind;
+    private final UnsafeBuffer ownBuffer;
+    private final int ownOffset;
     private final UnsafeBuffer states;
     private final int stateOffset;
-
     /**
-     * Offset, from {@link #offset}, of the 8-byte reference to the frame's journal record (after the largest
-     * frame, in the slot's last cache line, which the consumer reads anyway), or -1 when the owner has no journal.
-     * The owner writes the reference (0: not journaled) before the offer; the lane publishes it.
+     * Reference to the frame's journal record, 0 when not journaled. Owner writes it before the offer; the lane
+     * publishes it. A field next to {@link #buffer} and {@link #offset}, on the line the consumer reads for them.
      */
-    public final int journalRefOffset;
+    private long journalRef;
 
     /** For fences: the ring epoch whose handover this fence closes (router writes, lane publishes). */
     public long fenceEpoch;
@@ -79,36 +83,36 @@ public final class FrameSlot
         final UnsafeBuffer states,
         final int stateIndex)
     {
-        this(buffer, offset, kind, controlLane, states, stateIndex, -1);
-    }
-
-    /**
-     * A slot with room for a journal record reference.
-     *
-     * @param buffer           the owner's buffer.
-     * @param offset           of the slot in the buffer.
-     * @param kind             {@link #KIND_FRAME} or {@link #KIND_FENCE}.
-     * @param controlLane      for fences: whether it goes to the control lane.
-     * @param states           the owner's state array.
-     * @param stateIndex       this slot's index in the state array.
-     * @param journalRefOffset offset of the journal record reference from {@code offset}, or -1.
-     */
-    public FrameSlot(
-        final UnsafeBuffer buffer,
-        final int offset,
-        final int kind,
-        final boolean controlLane,
-        final UnsafeBuffer states,
-        final int stateIndex,
-        final int journalRefOffset)
-    {
-        this.journalRefOffset = journalRefOffset;
         this.buffer = buffer;
         this.offset = offset;
+        this.ownBuffer = buffer;
+        this.ownOffset = offset;
         this.kind = kind;
         this.controlLane = controlLane;
         this.states = states;
         this.stateOffset = stateIndex * STATE_LENGTH;
+    }
+
+    /**
+     * Points the slot at its own region of the owner's slab (owner only, while it holds the slot).
+     */
+    public void pointAtOwnRegion()
+    {
+        buffer = ownBuffer;
+        offset = ownOffset;
+    }
+
+    /**
+     * Points the slot at a frame elsewhere, such as the frame inside the owner's journal record (owner only, while
+     * it holds the slot). The region must stay valid until the consumer frees the slot.
+     *
+     * @param frameBuffer buffer holding the frame.
+     * @param frameOffset offset of the frame.
+     */
+    public void pointAt(final UnsafeBuffer frameBuffer, final int frameOffset)
+    {
+        buffer = frameBuffer;
+        offset = frameOffset;
     }
 
     /**
@@ -128,7 +132,7 @@ public final class FrameSlot
      */
     public long journalRef()
     {
-        return journalRefOffset < 0 ? 0 : buffer.getLong(offset + journalRefOffset);
+        return journalRef;
     }
 
     /**
@@ -138,7 +142,7 @@ public final class FrameSlot
      */
     public void journalRef(final long reference)
     {
-        buffer.putLong(offset + journalRefOffset, reference);
+        journalRef = reference;
     }
 
     /**
