@@ -72,6 +72,8 @@ public final class Sender implements AutoCloseable
     private final int slotLength;
     private final int maxFrameLength;
     private int cursor;
+    /** The cursor before the open claim took its slot: {@link #abort()} goes back to it. */
+    private int claimedCursor;
     private FrameSlot claimed;
     private boolean closed;
     private long lastMessageId;
@@ -356,6 +358,7 @@ public final class Sender implements AutoCloseable
             if (candidate.lvState() == FrameSlot.FREE)
             {
                 slot = candidate;
+                claimedCursor = cursor;
                 cursor = (cursor + i + 1) & mask;
                 break;
             }
@@ -435,7 +438,15 @@ public final class Sender implements AutoCloseable
      */
     public void abort()
     {
-        claimed = null;
+        if (null != claimed)
+        {
+            // The slot stays free: the next claim starts from it again. Otherwise every retry under backpressure
+            // would move the cursor one free slot on, and a long enough wait (a journal segment still being
+            // prepared, a full mailbox) would bring it round the slab onto the frames still in flight, so that
+            // the sender answered SENDER_FULL with almost every slot free.
+            cursor = claimedCursor;
+            claimed = null;
+        }
     }
 
     /**

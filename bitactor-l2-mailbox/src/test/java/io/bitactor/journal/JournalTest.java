@@ -358,6 +358,39 @@ class JournalTest
     }
 
     @Test
+    void waitingForTheNextSegmentDoesNotUseUpTheSendersSlots()
+    {
+        // The default 1,024 sender slots; a 64 KiB segment holds about 340 of these records, which stay in flight.
+        final Router router = launch(journal());
+        final Journal journal = router.journal();
+        final Sender sender = router.newSender(0);
+        int accepted = 0;
+        OfferStatus status;
+        while ((status = send(sender, 1, accepted)) == OfferStatus.ACCEPTED)
+        {
+            accepted++; // the agent does not run: no next segment is prepared
+        }
+        assertThat(status).isEqualTo(OfferStatus.JOURNAL_FULL);
+        assertThat(accepted).isBetween(200, 500);
+
+        // A sender retrying for longer than it has slots must keep meeting the journal's answer, not its own.
+        for (int retry = 0; retry < 3 * 1024; retry++)
+        {
+            assertThat(send(sender, 1, accepted)).as("retry %d", retry).isEqualTo(OfferStatus.JOURNAL_FULL);
+        }
+        journal.doWork(); // prepares the next segment
+        assertThat(send(sender, 1, accepted)).isEqualTo(OfferStatus.ACCEPTED);
+        accepted++;
+
+        final Recorder recorder = new Recorder();
+        assertThat(drainAll(router, recorder)).isEqualTo(accepted);
+        for (int i = 0; i < accepted; i++)
+        {
+            assertThat(recorder.seen.get(i)).isEqualTo("1:" + i);
+        }
+    }
+
+    @Test
     void everyBatchForcesWhateverWasAppendedSinceTheLastForce()
     {
         final Router router = launch(journal().flushPolicy(FlushPolicy.EVERY_BATCH));

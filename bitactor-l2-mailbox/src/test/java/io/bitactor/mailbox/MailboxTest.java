@@ -118,6 +118,26 @@ class MailboxTest
     }
 
     @Test
+    void retryingAFullMailboxDoesNotUseUpTheSendersSlots()
+    {
+        // Eight frames fill the mailbox and hold half of the sender's slots (more than one claim looks at).
+        launch(new MailboxContext().shardCount(1).mailboxCapacity(8).senderSlots(16));
+        final Sender sender = router.newSender(0);
+        for (int seq = 0; seq < 8; seq++)
+        {
+            assertThat(sender.send(5, MessageType.CAST, payload(8, seq), 0, 8)).isEqualTo(OfferStatus.ACCEPTED);
+        }
+        // Retrying for longer than the sender has slots must keep meeting the mailbox's answer, not its own.
+        for (int retry = 0; retry < 64; retry++)
+        {
+            assertThat(sender.send(5, MessageType.CAST, payload(8, 8), 0, 8)).as("retry %d", retry)
+                .isEqualTo(OfferStatus.MAILBOX_FULL);
+        }
+        router.mailbox(0).drain(new Collector(), 1);
+        assertThat(sender.send(5, MessageType.CAST, payload(8, 8), 0, 8)).isEqualTo(OfferStatus.ACCEPTED);
+    }
+
+    @Test
     void aSenderWithEverySlotInFlightIsBackPressured()
     {
         launch(new MailboxContext().shardCount(1).senderSlots(2));
