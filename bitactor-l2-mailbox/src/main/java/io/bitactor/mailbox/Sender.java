@@ -72,8 +72,13 @@ public final class Sender implements AutoCloseable
     private final int slotLength;
     private final int maxFrameLength;
     private int cursor;
-    /** The cursor before the open claim took its slot: {@link #abort()} goes back to it. */
-    private int claimedCursor;
+    /**
+     * Index of the open claim's slot. The cursor moves past it only once its frame is accepted: a claim given up
+     * (backpressure, an abort, a frame dead-lettered) leaves its slot free and the cursor where it was. Moving on at
+     * every claim would let retries under a long backpressure walk the cursor round the slab onto the frames still
+     * in flight, and the sender would answer SENDER_FULL with almost every slot free.
+     */
+    private int claimedIndex;
     private FrameSlot claimed;
     private boolean closed;
     private long lastMessageId;
@@ -358,8 +363,7 @@ public final class Sender implements AutoCloseable
             if (candidate.lvState() == FrameSlot.FREE)
             {
                 slot = candidate;
-                claimedCursor = cursor;
-                cursor = (cursor + i + 1) & mask;
+                claimedIndex = (cursor + i) & mask;
                 break;
             }
         }
@@ -438,15 +442,7 @@ public final class Sender implements AutoCloseable
      */
     public void abort()
     {
-        if (null != claimed)
-        {
-            // The slot stays free: the next claim starts from it again. Otherwise every retry under backpressure
-            // would move the cursor one free slot on, and a long enough wait (a journal segment still being
-            // prepared, a full mailbox) would bring it round the slab onto the frames still in flight, so that
-            // the sender answered SENDER_FULL with almost every slot free.
-            cursor = claimedCursor;
-            claimed = null;
-        }
+        claimed = null;
     }
 
     /**
@@ -582,6 +578,7 @@ public final class Sender implements AutoCloseable
 
         if (status == OfferStatus.ACCEPTED)
         {
+            cursor = (claimedIndex + 1) & slotMask;
             claimed = null;
             return status;
         }
