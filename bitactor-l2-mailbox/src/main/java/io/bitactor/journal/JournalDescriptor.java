@@ -37,7 +37,7 @@ import java.util.zip.CRC32C;
  *  |                 Created (i64, epoch milliseconds)             | 32
  *  |                                                               |
  *  +-------------------------------+-------------------------------+
- *  |  Header CRC32C of bytes 0..39 |          Reserved (0)         | 40
+ *  |  Header CRC32C of bytes 0..39 |      Earlier Uses (i32)       | 40
  *  +-------------------------------+-------------------------------+
  *  |     Handled Mark (i64: every record below this offset is      | 48
  *  |     handled or cancelled; kept by the journal's agent)        |
@@ -66,7 +66,14 @@ import java.util.zip.CRC32C;
  * </pre>
  * <b>Tag.</b> Each segment has a tag, {@code 1 + index % 16383}, stored in every record's length word: a word
  * whose tag is not the segment's own (from another segment's file, or a damaged word) is never taken for a
- * record. Files are zero-filled when created and zeroed when reused, so 0 means "never written".
+ * record. Files are zero-filled when created. A file reused for a later segment has its ack area zeroed, but its
+ * record area only when needed: records left from the file's earlier uses may follow the new use's records, and
+ * they are told apart by their tags. The journal zeroes the record area whenever one of those earlier uses could
+ * share the new segment's tag (16,383 or more segments back), so a leftover never carries the tag of the segment
+ * it is found in. <b>Earlier Uses</b> (header, offset 40 + 4) says how many segments back the oldest possible
+ * leftover was written: 0 for a file whose record area was all zeros when its segment began. It is a reporting
+ * aid only (outside the header's CRC): with it, recovery reports as a torn tail only the claims of the segment's
+ * own use, not the leftovers after them; no record is ever accepted or refused by it.
  * <p>
  * <b>Commit protocol.</b> A writer claims {@code align(8 + frameLength, 64)} bytes, stores a claim word (C set, the
  * tag, the aligned length: a reader can skip the region) and the state {@link #PENDING}, writes the frame, then
@@ -111,6 +118,11 @@ public final class JournalDescriptor
     public static final int CREATED_OFFSET = 32;
     /** Offset of the header's CRC32C, which covers bytes 0 to 39. */
     public static final int HEADER_CRC_OFFSET = 40;
+    /**
+     * Offset of the Earlier Uses count (i32): how many segments back the oldest record left in the file from an
+     * earlier use may have been written; 0 when the record area was zero-filled for this segment.
+     */
+    public static final int EARLIER_USES_OFFSET = 44;
     /** Offset of the handled mark. */
     public static final int HANDLED_MARK_OFFSET = 48;
     /** Offset of the handled mark's bitwise complement. */
@@ -348,6 +360,28 @@ public final class JournalDescriptor
     public static void writeHeader(
         final UnsafeBuffer buffer, final long segmentIndex, final long segmentLength, final long createdMs)
     {
+        writeHeader(buffer, segmentIndex, segmentLength, createdMs, 0);
+    }
+
+    /**
+     * Writes a segment header (the handled mark starts at the first record) for a file that may hold records of
+     * earlier uses after this segment's own.
+     *
+     * @param buffer        the mapped segment.
+     * @param segmentIndex  its index.
+     * @param segmentLength its length in bytes.
+     * @param createdMs     its creation time.
+     * @param earlierUses   how many segments back the oldest leftover record may have been written, 0 to
+     *                      {@value #TAG_COUNT} - 1 (0: the record area is all zeros).
+     */
+    public static void writeHeader(
+        final UnsafeBuffer buffer, final long segmentIndex, final long segmentLength, final long createdMs,
+        final int earlierUses)
+    {
+        if (earlierUses < 0 || earlierUses >= TAG_COUNT)
+        {
+            throw new IllegalArgumentException("earlierUses must be 0 to " + (TAG_COUNT - 1) + ": " + earlierUses);
+        }
         buffer.putLong(MAGIC_OFFSET, MAGIC);
         buffer.putInt(VERSION_OFFSET, VERSION);
         buffer.putInt(HEADER_LENGTH_OFFSET, HEADER_LENGTH);
@@ -355,7 +389,20 @@ public final class JournalDescriptor
         buffer.putLong(SEGMENT_LENGTH_OFFSET, segmentLength);
         buffer.putLong(CREATED_OFFSET, createdMs);
         buffer.putInt(HEADER_CRC_OFFSET, headerCrc(buffer));
+        buffer.putInt(EARLIER_USES_OFFSET, earlierUses);
         putHandledMark(buffer, HEADER_LENGTH);
+    }
+
+    /**
+     * Whether records of earlier uses of the file may follow the segment's own (the header's Earlier Uses is not
+     * 0). A damaged count changes only what a recovery report calls a torn tail.
+     *
+     * @param buffer the mapped segment, its header checked.
+     * @return true if leftovers are possible.
+     */
+    public static boolean mayHoldLeftovers(final UnsafeBuffer buffer)
+    {
+        return buffer.capacity() >= HEADER_LENGTH && buffer.getInt(EARLIER_USES_OFFSET) != 0;
     }
 
     /**

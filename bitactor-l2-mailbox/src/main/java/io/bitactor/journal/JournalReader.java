@@ -392,7 +392,7 @@ public final class JournalReader implements AutoCloseable
             if (skipVisitor != null)
             {
                 final long torn = SegmentScanner.tornTailLength(
-                    segment.buffer, end, Math.min(recordsEnd, segment.length));
+                    segment.buffer, JournalDescriptor.tag(index), end, Math.min(recordsEnd, segment.length));
                 if (torn > 0)
                 {
                     skipVisitor.onSkipped(index, end, torn, TORN_TAIL);

@@ -66,6 +66,9 @@ final class JournalSegment
     int slot = -1;
 
     // Agent thread only.
+    // The oldest segment index whose records may be left in this file (every use since then wrote over only a prefix
+    // of the record area); Long.MIN_VALUE when not known (a file found at open): its next reuse zeroes it all.
+    long cleanSince = Long.MIN_VALUE;
     long forcedUpTo;
     long handledMark;
 

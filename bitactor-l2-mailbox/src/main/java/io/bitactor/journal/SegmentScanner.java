@@ -2,6 +2,7 @@ package io.bitactor.journal;
 
 import io.bitactor.core.FrameDecoder;
 import io.bitactor.core.FrameDescriptor;
+import org.agrona.BitUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteOrder;
@@ -96,6 +97,39 @@ final class SegmentScanner
             offset = next;
         }
         return Math.min(offset, limit);
+    }
+
+    /**
+     * The extent of a segment's torn tail, for a file that may hold records of earlier uses after its own (see
+     * {@link JournalDescriptor#mayHoldLeftovers}): the run of regions from {@code end} that this segment's appenders
+     * claimed (claim or commit words with its tag), which {@link #scan} did not take as records. What follows them
+     * was written by earlier uses (other tags) and is not part of this segment. For a file without leftovers it is
+     * {@link #tornTailLength(UnsafeBuffer, long, long)}. Only reads.
+     *
+     * @param buffer the segment.
+     * @param tag    the segment's tag.
+     * @param end    where data ends.
+     * @param limit  the end of the readable bytes.
+     * @return the torn tail's length in bytes.
+     */
+    static long tornTailLength(final UnsafeBuffer buffer, final int tag, final long end, final long limit)
+    {
+        if (!JournalDescriptor.mayHoldLeftovers(buffer))
+        {
+            return tornTailLength(buffer, end, limit);
+        }
+        long offset = end;
+        while (offset + RECORD_HEADER_LENGTH <= limit)
+        {
+            final int lengthWord = buffer.getIntVolatile((int)offset + LENGTH_OFFSET);
+            final long next = BitUtil.align((long)lengthOf(lengthWord), RECORD_ALIGNMENT);
+            if (!(isClaimed(lengthWord, tag) || isCommitted(lengthWord, tag)) || next > limit - offset)
+            {
+                break;
+            }
+            offset += next;
+        }
+        return offset - end;
     }
 
     /**

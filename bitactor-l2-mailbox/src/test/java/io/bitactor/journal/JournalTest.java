@@ -255,7 +255,7 @@ class JournalTest
     }
 
     @Test
-    void aRecycledSegmentHoldsNothingOfItsPreviousUse()
+    void recordsLeftInARecycledSegmentAreNeverRecoveredNorReportedAsDamage() throws IOException
     {
         final Router router = launch(journal());
         final Journal journal = router.journal();
@@ -277,8 +277,10 @@ class JournalTest
         // Leave the last messages unhandled, "crash" and recover: exactly those come back, nothing older.
         final int unhandled = 3_000 - recorder.seen.size();
         final Router second = restart();
+        assertThat(leftoverRecordWords()).as("reused files keep their earlier uses' records").isPositive();
         assertThat(second.journal().recoveryReport().recovered()).isEqualTo(unhandled);
-        assertThat(second.journal().recoveryReport().repairedAnything()).isFalse();
+        assertThat(second.journal().recoveryReport().repairedAnything())
+            .as("%s", second.journal().recoveryReport()).isFalse();
         final Recorder replayed = new Recorder();
         second.journal().recovered().replayAll(replayed);
         for (int i = 0; i < unhandled; i++)
@@ -651,6 +653,112 @@ class JournalTest
         assertThatThrownBy(() -> new MailboxContext().maxPayloadLength(payload).journal(journal()).conclude())
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot hold a record");
         new MailboxContext().maxPayloadLength(60_000).journal(journal()).conclude();
+    }
+
+    @Test
+    void aTornClaimInARecycledSegmentIsTheWholeTornTailAndTheLeftoversAfterItStay() throws IOException
+    {
+        final Router router = launch(journal());
+        final Journal journal = router.journal();
+        final Sender sender = router.newSender(0);
+        final Recorder recorder = new Recorder();
+        for (int seq = 0; seq < 3_000 || journal.segmentsRecycled() < 4; seq++)
+        {
+            while (send(sender, 3, seq) == OfferStatus.JOURNAL_FULL)
+            {
+                journal.doWork();
+            }
+            drainAll(router, recorder);
+            journal.doWork();
+        }
+        // A sender that dies between its claim and its commit, in a segment whose file held earlier segments.
+        final int frameLength = FrameDescriptor.frameLength(64);
+        final long torn = journal.newAppender().claim(frameLength);
+        assertThat(torn).isPositive();
+        journal.newAppender().buffer(torn).setMemory(journal.newAppender().frameOffset(torn), 40, (byte)0x5A);
+        final Path active = segmentFiles().stream().filter(path -> claimWords(path) > 0).findFirst().orElseThrow();
+        final int after = (int)torn + JournalDescriptor.alignedRecordLength(frameLength); // the reference's offset
+        final int leftoversBefore = countRecordWords(active, false, after);
+        assertThat(leftoversBefore).as("the claim's segment is a reused file").isPositive();
+
+        final Router second = restart();
+        final RecoveryReport report = second.journal().recoveryReport();
+        assertThat(report.recovered()).as("%s", report).isZero();
+        assertThat(report.skippedRegions()).as("%s", report).isZero();
+        assertThat(report.truncatedBytes()).as("only the claim is the torn tail: %s", report)
+            .isEqualTo(JournalDescriptor.alignedRecordLength(frameLength));
+        assertThat(claimWords(active)).as("the torn claim is zeroed").isZero();
+        assertThat(countRecordWords(active, false, after)).as("leftovers are neither zeroed nor reported")
+            .isEqualTo(leftoversBefore);
+    }
+
+    @Test
+    void aRecordAreaIsZeroedBeforeItCouldHoldARecordWithTheNewSegmentsTag()
+    {
+        final long index = 3L * JournalDescriptor.TAG_COUNT + 17;
+        assertThat(Journal.recordAreaNeedsZeroing(index - 1, index)).isFalse();
+        assertThat(Journal.recordAreaNeedsZeroing(index - JournalDescriptor.TAG_COUNT + 1, index)).isFalse();
+        assertThat(Journal.recordAreaNeedsZeroing(index - JournalDescriptor.TAG_COUNT, index))
+            .as("segment index - TAG_COUNT has the same tag").isTrue();
+        assertThat(JournalDescriptor.tag(index - JournalDescriptor.TAG_COUNT)).isEqualTo(JournalDescriptor.tag(index));
+        assertThat(Journal.recordAreaNeedsZeroing(Long.MIN_VALUE, 5)).as("a file found at open").isTrue();
+        assertThat(Journal.recordAreaNeedsZeroing(5, 5)).isFalse();
+    }
+
+    /**
+     * Record-start words, over every segment file, that carry a tag other than their file's own: records written by
+     * earlier uses of the file. Only files whose header says they may hold such leftovers are looked at.
+     */
+    private int leftoverRecordWords() throws IOException
+    {
+        int leftovers = 0;
+        for (final Path path : segmentFiles())
+        {
+            leftovers += leftoverRecordWords(path);
+        }
+        return leftovers;
+    }
+
+    private static int leftoverRecordWords(final Path path)
+    {
+        return countRecordWords(path, false, JournalDescriptor.HEADER_LENGTH);
+    }
+
+    /** Claim words (claimed, never committed) with the file's own tag. */
+    private static int claimWords(final Path path)
+    {
+        return countRecordWords(path, true, JournalDescriptor.HEADER_LENGTH);
+    }
+
+    private static int countRecordWords(final Path path, final boolean ownClaims, final int from)
+    {
+        final UnsafeBuffer file;
+        try
+        {
+            file = new UnsafeBuffer(Files.readAllBytes(path));
+        }
+        catch (final IOException ex)
+        {
+            throw new java.io.UncheckedIOException(ex);
+        }
+        if (!ownClaims && file.getInt(JournalDescriptor.EARLIER_USES_OFFSET) == 0)
+        {
+            return 0;
+        }
+        final int tag = JournalDescriptor.tag(file.getLong(JournalDescriptor.SEGMENT_INDEX_OFFSET));
+        final long recordsEnd = JournalDescriptor.recordsEnd(file.capacity());
+        int count = 0;
+        for (int at = from; at < recordsEnd; at += JournalDescriptor.RECORD_ALIGNMENT)
+        {
+            final int word = file.getInt(at + JournalDescriptor.LENGTH_OFFSET);
+            final int wordTag = (word >>> JournalDescriptor.LENGTH_BITS) & JournalDescriptor.TAG_COUNT;
+            if (ownClaims ? JournalDescriptor.isClaimed(word, tag) :
+                wordTag != 0 && wordTag != tag && JournalDescriptor.isCommitted(word, wordTag))
+            {
+                count++;
+            }
+        }
+        return count;
     }
 
     private List<Path> segmentFiles()
