@@ -620,8 +620,13 @@ public final class Journal implements AutoCloseable
      */
     public final class Settler
     {
+        // The byte count, written for every handled frame, is the middle element of a padded long[] (the pattern
+        // of Mailbox's consumer state), not a field: a settler is a small object allocated among a mailbox's
+        // objects, and a store per frame into a line that senders read on every offer made each offer miss.
+        private static final int PAD = 8;
+        private static final int BYTES = PAD;
+        private final long[] counts = new long[PAD + 1 + PAD];
         private JournalSegment segment;
-        private long bytes;
 
         private Settler()
         {
@@ -645,7 +650,7 @@ public final class Journal implements AutoCloseable
                 flush();
                 segment = recordSegment;
             }
-            bytes += alignedRecordLength(frameLength);
+            counts[BYTES] += alignedRecordLength(frameLength);
         }
 
         /**
@@ -653,10 +658,11 @@ public final class Journal implements AutoCloseable
          */
         public void flush()
         {
+            final long bytes = counts[BYTES];
             if (bytes != 0)
             {
                 segment.addSettled(bytes);
-                bytes = 0;
+                counts[BYTES] = 0;
             }
         }
 
@@ -669,7 +675,7 @@ public final class Journal implements AutoCloseable
          */
         public void flush(final long minBytes)
         {
-            if (bytes >= minBytes)
+            if (counts[BYTES] >= minBytes)
             {
                 flush();
             }
@@ -684,7 +690,7 @@ public final class Journal implements AutoCloseable
         public void flushIfRetired()
         {
             // Acquire load of the active segment: on x86 a plain load, and its line changes once per rotation.
-            if (bytes != 0 && segment != (JournalSegment)ACTIVE.getAcquire(Journal.this))
+            if (counts[BYTES] != 0 && segment != (JournalSegment)ACTIVE.getAcquire(Journal.this))
             {
                 flush();
             }
