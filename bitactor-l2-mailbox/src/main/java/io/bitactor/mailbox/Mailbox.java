@@ -35,8 +35,10 @@ public final class Mailbox
     /*
      * Consumer-written state lives in one padded long[] instead of fields: senders read this object's lane
      * references on every offer, and a consumer store into the same cache line would make every offer miss.
-     * Eight longs (64 bytes) on each side of the used slots keep them on lines of their own. This is the only
-     * padding pattern in this module (Sender pads its announced epoch with plain fields for the same reason).
+     * Eight longs (64 bytes) on each side of the used slots keep them on lines of their own. Journal.Settler keeps
+     * its per-frame count the same way. The module's other padding: single hot fields of one-per-thread objects
+     * (Sender's announced epoch, JournalSegment's tail) sit between plain long fields; FrameSlot, an object per
+     * slot, has its fields between two padding classes.
      */
     private static final int PAD = 8;
     private static final int DRAINED = PAD;
