@@ -7,8 +7,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Padding before a slot's fields. Slots are small objects allocated one after another, and each owner writes its
  * slot's frame location for every message while the consumer reads the neighbouring slot's: without padding they
  * share cache lines, and with a consumer right behind its owner every offer misses (L2RoutingBenchmark, 10,000
- * actors, spin, journal off: 94-109 ns/op before, 66-83 after; journal on: 131-144 before, 119-135 after). A superclass's fields precede a subclass's in HotSpot's layout, so the fields live in a
- * class between two classes of padding, 64 bytes each (the JCTools pattern; see Mailbox for the module's others).
+ * actors, spin, journal off: 94-109 ns/op before, 66-83 after; journal on: 131-144 before, 119-135 after). A
+ * superclass's fields precede a subclass's in HotSpot's layout, so the fields live in a class between two classes
+ * of padding, 64 bytes each (the JCTools pattern; see Mailbox for the module's others).
  */
 abstract class FrameSlotLeftPad
 {
