@@ -1,5 +1,6 @@
 package io.bitactor.actor;
 
+import io.bitactor.journal.JournalDescriptor;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -7,8 +8,10 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -16,6 +19,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static io.bitactor.actor.JournalCrashChild.*;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,6 +52,7 @@ class JournalCrashTest
         final Random random = new Random(SEED);
         final List<String> recoveredLines = new CopyOnWriteArrayList<>();
         int killedWhileProducing = 0;
+        int killsWithReusedFiles = 0;
         for (int kill = 0; kill < KILLS; kill++)
         {
             final Child child = Child.start(journal, stateFile, "run", recoveredLines);
@@ -65,6 +70,10 @@ class JournalCrashTest
             child.drain();
             assertThat(child.output).as("child output, kill %d", kill).noneMatch(l -> l.startsWith("REFUSED") ||
                 l.contains("Exception"));
+            if (reusedSegmentFiles(journal) > 0)
+            {
+                killsWithReusedFiles++; // the next run recovers segments that may hold an earlier use's records
+            }
         }
 
         final Child last = Child.start(journal, stateFile, "final", recoveredLines);
@@ -100,10 +109,45 @@ class JournalCrashTest
             recovered += Long.parseLong(line.split(" ")[1]);
         }
         System.out.printf("JournalCrashTest: %d SIGKILLs (%d while producing), accepted %,d, handled %,d, " +
-            "recovered after kills %,d, delivered again and deduplicated %,d, order violations 0, corrupt 0%n",
-            KILLS, killedWhileProducing, accepted, handled, recovered, duplicates);
+            "recovered after kills %,d, delivered again and deduplicated %,d, order violations 0, corrupt 0, " +
+            "kills that left reused segment files %d%n",
+            KILLS, killedWhileProducing, accepted, handled, recovered, duplicates, killsWithReusedFiles);
         assertThat(accepted).as("the child produced").isGreaterThan(10_000);
         assertThat(recovered).as("kills left unhandled messages that recovery delivered").isPositive();
+        assertThat(killsWithReusedFiles).as("recoveries ran over reused segment files, leftovers and all")
+            .isPositive();
+    }
+
+    /** Segment files whose header says the file was reused and may hold records of an earlier segment. */
+    private static int reusedSegmentFiles(final Path journal) throws IOException
+    {
+        int reused = 0;
+        if (!Files.isDirectory(journal))
+        {
+            return 0; // killed before the journal was opened
+        }
+        try (Stream<Path> files = Files.list(journal))
+        {
+            for (final Path file : (Iterable<Path>)files::iterator)
+            {
+                final ByteBuffer header = ByteBuffer.allocate(JournalDescriptor.HEADER_LENGTH);
+                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ))
+                {
+                    while (header.hasRemaining() && channel.read(header) > 0)
+                    {
+                        // reads the header, or what there is of it
+                    }
+                }
+                final UnsafeBuffer buffer = new UnsafeBuffer(header.array());
+                if (!header.hasRemaining() &&
+                    buffer.getLong(JournalDescriptor.MAGIC_OFFSET) == JournalDescriptor.MAGIC &&
+                    buffer.getInt(JournalDescriptor.EARLIER_USES_OFFSET) != 0)
+                {
+                    reused++;
+                }
+            }
+        }
+        return reused;
     }
 
     /** A child JVM with its output collected by a reader thread. */
