@@ -69,6 +69,18 @@ class JournalTest
         return sender.send(actor, MessageType.CAST, PatternPayloads.payload(actor, seq, 64), 0, 64);
     }
 
+    /** Sends, running the journal's agent duty while the next segment is not ready (JOURNAL_FULL). */
+    private static OfferStatus sendPreparingSegments(
+        final Journal journal, final Sender sender, final int actor, final long seq)
+    {
+        OfferStatus status;
+        while ((status = send(sender, actor, seq)) == OfferStatus.JOURNAL_FULL)
+        {
+            journal.doWork(); // the next segment is prepared by the agent
+        }
+        return status;
+    }
+
     /** Records "actor:seq" and checks every frame verifies and carries its own pattern. */
     private static final class Recorder implements FrameHandler
     {
@@ -229,11 +241,7 @@ class JournalTest
         // 64-byte payload -> 140-byte frame -> 192-byte record: about 340 records a segment.
         for (int seq = 0; seq < 2_000; seq++)
         {
-            OfferStatus status;
-            while ((status = send(sender, seq % 7, seq)) == OfferStatus.JOURNAL_FULL)
-            {
-                journal.doWork(); // the next segment is prepared by the agent
-            }
+            final OfferStatus status = sendPreparingSegments(journal, sender, seq % 7, seq);
             assertThat(status).isEqualTo(OfferStatus.ACCEPTED);
             accepted++;
             if (seq % 100 == 99)
@@ -263,10 +271,7 @@ class JournalTest
         final Recorder recorder = new Recorder();
         for (int seq = 0; seq < 3_000; seq++)
         {
-            while (send(sender, 5, seq) == OfferStatus.JOURNAL_FULL)
-            {
-                journal.doWork();
-            }
+            sendPreparingSegments(journal, sender, 5, seq);
             if (seq % 50 == 49)
             {
                 drainAll(router, recorder);
@@ -306,10 +311,7 @@ class JournalTest
         final Sender sender = router.newSender(0);
         for (int seq = 0; seq < 1_000; seq++)
         {
-            while (send(sender, 1, seq) == OfferStatus.JOURNAL_FULL)
-            {
-                router.journal().doWork();
-            }
+            sendPreparingSegments(router.journal(), sender, 1, seq);
             drainAll(router, new Recorder());
         }
         router.journal().doWork();
@@ -664,10 +666,7 @@ class JournalTest
         final Recorder recorder = new Recorder();
         for (int seq = 0; seq < 3_000 || journal.segmentsRecycled() < 4; seq++)
         {
-            while (send(sender, 3, seq) == OfferStatus.JOURNAL_FULL)
-            {
-                journal.doWork();
-            }
+            sendPreparingSegments(journal, sender, 3, seq);
             drainAll(router, recorder);
             journal.doWork();
         }
