@@ -323,6 +323,7 @@ public final class Mailbox
             if (null != priorityQueue)
             {
                 delivered += drainLane(priorityQueue, null, handler, h, Integer.MAX_VALUE);
+                delivered += awaitClaimedControlFrames(priorityQueue, handler, h);
             }
 
             // Phase 3: handle in lane order.
@@ -364,6 +365,33 @@ public final class Mailbox
             }
         }
         return count + delivered;
+    }
+
+    /**
+     * Delivers the control frames whose slots were claimed before now, waiting for any still being published. The
+     * relaxed drain above stops at a control slot another sender has claimed but not yet stored, and a system frame
+     * sent after it (by a sender that then sent one of the ordinary frames just taken) would wait behind it while
+     * that ordinary frame overtook it (found by MailboxLincheckTest: a drain delivered an ordinary frame and not the
+     * control frame its own thread had queued before the drain). Such a slot is being stored by a sender between
+     * its claim and its store, so the wait is a few nanoseconds unless that sender is descheduled; it reads the
+     * control lane's producer index, a line written only by system sends, once per ordinary batch.
+     */
+    private int awaitClaimedControlFrames(
+        final MessagePassingQueue<FrameSlot> queue, final FrameHandler handler, final Handover h)
+    {
+        if (!(queue instanceof QueueProgressIndicators))
+        {
+            return 0;
+        }
+        final QueueProgressIndicators progress = (QueueProgressIndicators)queue;
+        final long claimed = progress.currentProducerIndex();
+        int delivered = 0;
+        while (progress.currentConsumerIndex() < claimed && held.length > get(HELD_COUNT))
+        {
+            Thread.onSpinWait();
+            delivered += drainLane(queue, null, handler, h, Integer.MAX_VALUE);
+        }
+        return delivered;
     }
 
     private boolean mustHold(final FrameSlot slot, final Handover h)

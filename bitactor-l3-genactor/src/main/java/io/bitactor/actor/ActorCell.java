@@ -29,25 +29,29 @@ final class ActorCell extends Counters implements ActorContext
     private static final int STASH_INITIAL_CAPACITY = 4096;
     private static final int STASH_MAX_CAPACITY = 64 << 20;
 
-    final ActorSystem system;
+    // Fields read or written for every message first: HotSpot lays out fields of one size in declaration order
+    // (longs, then ints, then booleans, then references), after the Counters fields, so these stay on the cell's
+    // first one or two lines.
     final int id;
+    private int state = NEW;
+    private boolean stopRequested;
+    private final boolean timedBreaker;
+    private ActorBehavior behavior;
+    final CircuitBreaker breaker;
+    /** This cell's own accounting: the cell is its own {@link Counters}, on the same cache lines. */
+    final Counters counters = this;
+    final Worker worker;
+    final ActorSystem system;
+
     final ActorRef ref;
     final ActorSpec spec;
     final int parentId;
     final int depth;
-    final Worker worker;
-    final CircuitBreaker breaker;
-    /** This cell's own accounting: the cell is its own {@link Counters}, on the same cache lines. */
-    final Counters counters = this;
     int incarnation;
     /** The shard it lives on: set before the cell is published in the registry, read by metrics snapshots. */
     int shard;
 
     private final RetryPolicy retry;
-    private final boolean timedBreaker;
-    private ActorBehavior behavior;
-    private int state = NEW;
-    private boolean stopRequested;
     private FrameQueue stash;
     private IntHashSet watchers;
     private ArrayList<Child> children;

@@ -6,6 +6,83 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
+ * The fields of a {@link CircuitBreaker} that senders read, and the settings: the packed state word, the open
+ * deadline, the rule parameters. After construction only transitions write here, so these lines stay shared in
+ * every sender's cache.
+ * <p>
+ * Layout: a superclass's fields precede a subclass's in HotSpot's layout, so the breaker's fields come in four
+ * groups: these, 64 bytes of padding ({@link CircuitBreakerPad}), the outcome writer's per-call fields
+ * ({@link CircuitBreakerWriterFields}), then the writer's rarely changed fields in {@link CircuitBreaker} itself.
+ * The writer stores a counter for every outcome; on the state word's line those stores would make every sender's
+ * permission check miss. A success in CLOSED reads these lines and writes one line of the writer's (the JCTools
+ * pattern; FrameSlot in the mailbox module uses it too).
+ */
+abstract class CircuitBreakerSharedFields
+{
+    final String name;
+    final CircuitBreakerConfig config;
+    final CircuitBreaker.StateListener listener;
+    final int halfOpenTrials;
+    final long slowCallThresholdNs;
+    final int consecutiveThreshold;
+    final double ratePercent;
+    final int minimumCalls;
+    final int windowSize;
+
+    // The packed state word, accessed through CircuitBreaker's STATE handle; 0 is CLOSED, generation 0.
+    @SuppressWarnings("unused")
+    volatile long state;
+    // Written by the outcome writer before the word that publishes OPEN, so a sender that read that word sees it.
+    volatile long openUntilNs;
+    volatile long currentOpenTimeNs;
+
+    CircuitBreakerSharedFields(
+        final String name, final CircuitBreakerConfig config, final CircuitBreaker.StateListener listener)
+    {
+        this.name = Objects.requireNonNull(name, "name");
+        this.config = Objects.requireNonNull(config, "config");
+        this.listener = listener;
+        this.halfOpenTrials = config.halfOpenTrials();
+        this.slowCallThresholdNs = config.slowCallThresholdNs();
+        this.consecutiveThreshold = config.consecutiveFailures();
+        this.ratePercent = config.failureRatePercent();
+        this.minimumCalls = config.minimumCalls();
+        this.windowSize = config.windowSize();
+    }
+}
+
+/** 64 bytes between the senders' fields and the writer's (see {@link CircuitBreakerSharedFields}). */
+abstract class CircuitBreakerPad extends CircuitBreakerSharedFields
+{
+    @SuppressWarnings("unused")
+    private long p00, p01, p02, p03, p04, p05, p06, p07;
+
+    CircuitBreakerPad(
+        final String name, final CircuitBreakerConfig config, final CircuitBreaker.StateListener listener)
+    {
+        super(name, config, listener);
+    }
+}
+
+/**
+ * The outcome writer's per-call fields (see {@link CircuitBreakerSharedFields}), together on one line: the success
+ * counter (stored with opaque writes, so other threads read it untorn), the consecutive failures and the half-open
+ * trial successes.
+ */
+abstract class CircuitBreakerWriterFields extends CircuitBreakerPad
+{
+    long successes;
+    int consecutiveFailures;
+    int trialSuccesses;
+
+    CircuitBreakerWriterFields(
+        final String name, final CircuitBreakerConfig config, final CircuitBreaker.StateListener listener)
+    {
+        super(name, config, listener);
+    }
+}
+
+/**
  * A lock-free circuit breaker guarding an actor or shard: senders ask it for permission before sending, and the
  * worker that runs the protected code reports each call's outcome. After too many failures it trips OPEN and
  * refuses calls for an open time; then it lets {@code K} trial calls through (HALF_OPEN) and CLOSES if all of them
@@ -38,7 +115,7 @@ import java.util.Objects;
  * Permission checks and outcome reports do not allocate, lock, log or throw (except what a {@link StateListener}
  * throws, on the rare calls that change state).
  */
-public final class CircuitBreaker
+public final class CircuitBreaker extends CircuitBreakerWriterFields
 {
     /**
      * The state of a breaker.
@@ -92,26 +169,33 @@ public final class CircuitBreaker
     private static final long GENERATION_ONE = 1L << GENERATION_SHIFT;
     private static final long GENERATION_MASK = -1L << GENERATION_SHIFT;
 
-    // Statistics slots of one array. The writer's slots and the senders' slots are 16 longs (128 bytes) apart so
-    // refused senders do not contend with the writer's cache line.
-    private static final int SUCCESSES = 0;
-    private static final int FAILURES = 1;
-    private static final int SLOW_CALLS = 2;
-    private static final int OPENED = 3;
-    private static final int CLOSED_TRANSITIONS = 4;
-    private static final int REOPENED = 5;
+    // The senders' counters (refusals, OPEN to HALF_OPEN wins), changed by atomic adds from any thread: in an array
+    // of their own, 16 longs (128 bytes) from its header and from each other's end, away from the writer's lines.
     private static final int NOT_PERMITTED = 16;
     private static final int HALF_OPENED = 17;
-    private static final int COUNTER_SLOTS = 32;
+    private static final int SENDER_COUNTER_SLOTS = 34;
 
     private static final VarHandle STATE;
+    private static final VarHandle SUCCESSES;
+    private static final VarHandle FAILURES;
+    private static final VarHandle SLOW_CALLS;
+    private static final VarHandle OPENED;
+    private static final VarHandle CLOSED_TRANSITIONS;
+    private static final VarHandle REOPENED;
     private static final VarHandle COUNTER = MethodHandles.arrayElementVarHandle(long[].class);
 
     static
     {
         try
         {
-            STATE = MethodHandles.lookup().findVarHandle(CircuitBreaker.class, "state", long.class);
+            final MethodHandles.Lookup lookup = MethodHandles.lookup();
+            STATE = lookup.findVarHandle(CircuitBreakerSharedFields.class, "state", long.class);
+            SUCCESSES = lookup.findVarHandle(CircuitBreakerWriterFields.class, "successes", long.class);
+            FAILURES = lookup.findVarHandle(CircuitBreaker.class, "failures", long.class);
+            SLOW_CALLS = lookup.findVarHandle(CircuitBreaker.class, "slowCalls", long.class);
+            OPENED = lookup.findVarHandle(CircuitBreaker.class, "opened", long.class);
+            CLOSED_TRANSITIONS = lookup.findVarHandle(CircuitBreaker.class, "closedTransitions", long.class);
+            REOPENED = lookup.findVarHandle(CircuitBreaker.class, "reopened", long.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -119,20 +203,19 @@ public final class CircuitBreaker
         }
     }
 
-    private final String name;
-    private final CircuitBreakerConfig config;
-    private final StateListener listener;
-    private final int halfOpenTrials;
-    private final long slowCallThresholdNs;
-    private final Outcomes outcomes;
-    private final long[] counters = new long[COUNTER_SLOTS];
-
-    // The packed state word, accessed through STATE; 0 is CLOSED, generation 0.
-    @SuppressWarnings("unused")
-    private volatile long state;
-    // Written by the outcome writer before the word that publishes OPEN, so a sender that read that word sees it.
-    private volatile long openUntilNs;
-    private volatile long currentOpenTimeNs;
+    // The writer's other fields, changed on failures and transitions only: counters (opaque stores, as successes)
+    // and the failure-rate window, a ring of outcome bits.
+    private long failures;
+    private long slowCalls;
+    private long opened;
+    private long closedTransitions;
+    private long reopened;
+    private int recorded;
+    private int windowFailures;
+    private int next;
+    private int consecutiveTrips;
+    private final long[] window;
+    private final long[] senderCounters = new long[SENDER_COUNTER_SLOTS];
 
     /**
      * A CLOSED breaker without a listener. Any thread.
@@ -156,12 +239,8 @@ public final class CircuitBreaker
      */
     public CircuitBreaker(final String name, final CircuitBreakerConfig config, final StateListener listener)
     {
-        this.name = Objects.requireNonNull(name, "name");
-        this.config = Objects.requireNonNull(config, "config");
-        this.listener = listener;
-        this.halfOpenTrials = config.halfOpenTrials();
-        this.slowCallThresholdNs = config.slowCallThresholdNs();
-        this.outcomes = new Outcomes(config);
+        super(name, config, listener);
+        window = new long[(windowSize + 63) >>> 6];
     }
 
     /**
@@ -199,7 +278,7 @@ public final class CircuitBreaker
                     {
                         continue;
                     }
-                    COUNTER.getAndAdd(counters, NOT_PERMITTED, 1L);
+                    COUNTER.getAndAdd(senderCounters, NOT_PERMITTED, 1L);
                     return false;
                 }
 
@@ -208,7 +287,7 @@ public final class CircuitBreaker
                 // its permit. A stale word (another generation) fails and retries with the current state.
                 if (STATE.compareAndSet(this, word, transition(word, HALF_OPEN) + PERMIT_ONE))
                 {
-                    COUNTER.getAndAdd(counters, HALF_OPENED, 1L);
+                    COUNTER.getAndAdd(senderCounters, HALF_OPENED, 1L);
                     notifyHalfOpen(nowNs);
                     return true;
                 }
@@ -218,7 +297,7 @@ public final class CircuitBreaker
             // HALF_OPEN: take a trial permit by CAS; the count only grows up to K, so no more than K are granted.
             if (((word & PERMIT_MASK) >>> PERMIT_SHIFT) >= halfOpenTrials)
             {
-                COUNTER.getAndAdd(counters, NOT_PERMITTED, 1L);
+                COUNTER.getAndAdd(senderCounters, NOT_PERMITTED, 1L);
                 return false;
             }
             if (STATE.compareAndSet(this, word, word + PERMIT_ONE))
@@ -269,24 +348,24 @@ public final class CircuitBreaker
     {
         if (slowCallThresholdNs > 0 && durationNs > slowCallThresholdNs)
         {
-            increment(SLOW_CALLS);
+            SLOW_CALLS.setOpaque(this, slowCalls + 1);
             recordFailure(nowNs);
             return;
         }
 
-        increment(SUCCESSES);
+        SUCCESSES.setOpaque(this, successes + 1);
         final long word = (long)STATE.getAcquire(this);
         final int current = (int)(word & STATE_MASK);
         if (current == CLOSED)
         {
-            if (outcomes.recordOutcome(false))
+            if (recordOutcome(false))
             {
                 trip(word, State.CLOSED, nowNs);
             }
         }
         else if (current == HALF_OPEN)
         {
-            if (++outcomes.trialSuccesses >= halfOpenTrials)
+            if (++trialSuccesses >= halfOpenTrials)
             {
                 close(word, nowNs);
             }
@@ -305,7 +384,7 @@ public final class CircuitBreaker
      */
     public void onFailure(final long durationNs, final long nowNs)
     {
-        increment(FAILURES);
+        FAILURES.setOpaque(this, failures + 1);
         recordFailure(nowNs);
     }
 
@@ -393,7 +472,7 @@ public final class CircuitBreaker
      */
     public long successCount()
     {
-        return counter(SUCCESSES);
+        return (long)SUCCESSES.getOpaque(this);
     }
 
     /**
@@ -403,7 +482,7 @@ public final class CircuitBreaker
      */
     public long failureCount()
     {
-        return counter(FAILURES);
+        return (long)FAILURES.getOpaque(this);
     }
 
     /**
@@ -413,7 +492,7 @@ public final class CircuitBreaker
      */
     public long slowCallCount()
     {
-        return counter(SLOW_CALLS);
+        return (long)SLOW_CALLS.getOpaque(this);
     }
 
     /**
@@ -423,7 +502,7 @@ public final class CircuitBreaker
      */
     public long notPermittedCount()
     {
-        return counter(NOT_PERMITTED);
+        return (long)COUNTER.getOpaque(senderCounters, NOT_PERMITTED);
     }
 
     /**
@@ -433,7 +512,7 @@ public final class CircuitBreaker
      */
     public long openedCount()
     {
-        return counter(OPENED);
+        return (long)OPENED.getOpaque(this);
     }
 
     /**
@@ -445,7 +524,7 @@ public final class CircuitBreaker
      */
     public long reopenedCount()
     {
-        return counter(REOPENED);
+        return (long)REOPENED.getOpaque(this);
     }
 
     /**
@@ -455,7 +534,7 @@ public final class CircuitBreaker
      */
     public long halfOpenedCount()
     {
-        return counter(HALF_OPENED);
+        return (long)COUNTER.getOpaque(senderCounters, HALF_OPENED);
     }
 
     /**
@@ -465,7 +544,7 @@ public final class CircuitBreaker
      */
     public long closedCount()
     {
-        return counter(CLOSED_TRANSITIONS);
+        return (long)CLOSED_TRANSITIONS.getOpaque(this);
     }
 
     /**
@@ -498,7 +577,7 @@ public final class CircuitBreaker
         final int current = (int)(word & STATE_MASK);
         if (current == CLOSED)
         {
-            if (outcomes.recordOutcome(true))
+            if (recordOutcome(true))
             {
                 trip(word, State.CLOSED, nowNs);
             }
@@ -513,16 +592,16 @@ public final class CircuitBreaker
     /** Outcome writer: CLOSED or HALF_OPEN to OPEN. */
     private void trip(final long word, final State from, final long nowNs)
     {
-        final long openTimeNs = config.openTimeNs(outcomes.consecutiveTrips);
-        outcomes.tripped();
+        final long openTimeNs = config.openTimeNs(consecutiveTrips);
+        tripped();
         currentOpenTimeNs = openTimeNs;
         // Before the word: a sender that sees OPEN of this generation also sees this deadline.
         openUntilNs = nowNs + openTimeNs;
         publish(word, OPEN);
-        increment(OPENED);
+        OPENED.setOpaque(this, opened + 1);
         if (from == State.HALF_OPEN)
         {
-            increment(REOPENED);
+            REOPENED.setOpaque(this, reopened + 1);
         }
         notifyListener(from, State.OPEN, nowNs);
     }
@@ -530,9 +609,9 @@ public final class CircuitBreaker
     /** Outcome writer: HALF_OPEN to CLOSED. */
     private void close(final long word, final long nowNs)
     {
-        outcomes.reset();
+        reset();
         publish(word, CLOSED);
-        increment(CLOSED_TRANSITIONS);
+        CLOSED_TRANSITIONS.setOpaque(this, closedTransitions + 1);
         notifyListener(State.HALF_OPEN, State.CLOSED, nowNs);
     }
 
@@ -577,102 +656,72 @@ public final class CircuitBreaker
         }
     }
 
-    /** Single-writer increment: plain read of our own slot, opaque store so readers never see a torn long. */
-    private void increment(final int slot)
-    {
-        COUNTER.setOpaque(counters, slot, counters[slot] + 1L);
-    }
-
-    private long counter(final int slot)
-    {
-        return (long)COUNTER.getOpaque(counters, slot);
-    }
-
     /**
-     * The outcome writer's plain state: consecutive failures, the failure-rate window (a ring of outcome bits),
-     * consecutive trips and the half-open trial successes. Kept apart from the state word that senders read.
+     * Outcome writer: records a CLOSED-state outcome in the consecutive count and the window.
+     *
+     * @return true when a trip threshold is reached.
      */
-    private static final class Outcomes
+    private boolean recordOutcome(final boolean failed)
     {
-        private final int consecutiveThreshold;
-        private final double ratePercent;
-        private final int minimumCalls;
-        private final int windowSize;
-        private final long[] window;
-        private int recorded;
-        private int failures;
-        private int next;
-        private int consecutiveFailures;
-        int consecutiveTrips;
-        int trialSuccesses;
-
-        Outcomes(final CircuitBreakerConfig config)
+        if (failed)
         {
-            consecutiveThreshold = config.consecutiveFailures();
-            ratePercent = config.failureRatePercent();
-            minimumCalls = config.minimumCalls();
-            windowSize = config.windowSize();
-            window = new long[(windowSize + 63) >>> 6];
+            consecutiveFailures++;
         }
-
-        /**
-         * Records a CLOSED-state outcome.
-         *
-         * @return true when a trip threshold is reached.
-         */
-        boolean recordOutcome(final boolean failed)
+        else if (consecutiveFailures != 0)
         {
-            consecutiveFailures = failed ? consecutiveFailures + 1 : 0;
-            if (windowSize > 0)
+            consecutiveFailures = 0; // no store when already 0: the common success leaves the line clean
+        }
+        if (windowSize > 0)
+        {
+            final int index = next >>> 6;
+            final long bit = 1L << next; // shifts use the low 6 bits
+            if (recorded == windowSize)
             {
-                final int index = next >>> 6;
-                final long bit = 1L << next; // shifts use the low 6 bits
-                if (recorded == windowSize)
+                // Full: the oldest outcome sits in the slot we overwrite.
+                if ((window[index] & bit) != 0)
                 {
-                    // Full: the oldest outcome sits in the slot we overwrite.
-                    if ((window[index] & bit) != 0)
-                    {
-                        failures--;
-                    }
+                    windowFailures--;
                 }
-                else
-                {
-                    recorded++;
-                }
-                if (failed)
-                {
-                    window[index] |= bit;
-                    failures++;
-                }
-                else
-                {
-                    window[index] &= ~bit;
-                }
-                next = next + 1 == windowSize ? 0 : next + 1;
             }
-
-            return (consecutiveThreshold > 0 && consecutiveFailures >= consecutiveThreshold) ||
-                (windowSize > 0 && recorded >= minimumCalls && failures * 100.0 >= ratePercent * recorded);
-        }
-
-        void tripped()
-        {
-            if (consecutiveTrips < Integer.MAX_VALUE)
+            else
             {
-                consecutiveTrips++;
+                recorded++;
             }
-            trialSuccesses = 0;
+            if (failed)
+            {
+                window[index] |= bit;
+                windowFailures++;
+            }
+            else
+            {
+                window[index] &= ~bit;
+            }
+            next = next + 1 == windowSize ? 0 : next + 1;
         }
 
-        void reset()
+        return (consecutiveThreshold > 0 && consecutiveFailures >= consecutiveThreshold) ||
+            (windowSize > 0 && recorded >= minimumCalls && windowFailures * 100.0 >= ratePercent * recorded);
+    }
+
+    /** Outcome writer: a trip. */
+    private void tripped()
+    {
+        if (consecutiveTrips < Integer.MAX_VALUE)
         {
-            Arrays.fill(window, 0L);
-            recorded = 0;
-            failures = 0;
-            next = 0;
-            consecutiveFailures = 0;
-            consecutiveTrips = 0;
-            trialSuccesses = 0;
+            consecutiveTrips++;
         }
+        trialSuccesses = 0;
+    }
+
+    /** Outcome writer: a close starts the rules afresh. */
+    private void reset()
+    {
+        Arrays.fill(window, 0L);
+        recorded = 0;
+        windowFailures = 0;
+        next = 0;
+        consecutiveFailures = 0;
+        consecutiveTrips = 0;
+        trialSuccesses = 0;
     }
 }

@@ -4,8 +4,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * Accounting counters of one actor, worker or client. An actor cell extends this class, so its counters share the
- * cell's cache lines instead of costing another object per message.
+ * Accounting counters of one actor, worker or client. An actor cell extends this class, so its per-message counters
+ * (accepted, handled, failed) share the cell's cache lines instead of costing another object per message; the
+ * others are in an array of their own, so senders counting rejections never write the lines the owner writes.
  * <p>
  * Most counters have a single writer (the owning worker or client thread), which stores the incremented value
  * with an opaque write: as cheap as a plain store, never torn, and visible to readers on other threads soon after.
@@ -24,18 +25,18 @@ class Counters
     static final int LATE_REPLIES = 8;
     static final int COUNT = 9;
 
+    // The per-message counters are fields (on the owner's lines: an actor cell's own); the others live in an array
+    // of their own, so that senders adding to the rejection counters never touch the lines the owner writes per
+    // message. Slot of counter i (i >= RETRIED) in that array: i - RETRIED; then the held gauge and its mark.
+    private static final int HELD = COUNT - RETRIED;
+    private static final int HELD_HIGH_WATER_MARK = HELD + 1;
+    private static final int RARE_SLOTS = HELD_HIGH_WATER_MARK + 1;
+
     // One constant VarHandle per field: the JIT inlines accesses through a static final handle.
     private static final VarHandle ACCEPTED_VH;
     private static final VarHandle HANDLED_VH;
     private static final VarHandle FAILED_VH;
-    private static final VarHandle RETRIED_VH;
-    private static final VarHandle REJECTED_BREAKER_VH;
-    private static final VarHandle REJECTED_FULL_VH;
-    private static final VarHandle DEAD_LETTERED_VH;
-    private static final VarHandle RESTARTS_VH;
-    private static final VarHandle LATE_REPLIES_VH;
-    private static final VarHandle HELD_VH;
-    private static final VarHandle HELD_HIGH_WATER_MARK_VH;
+    private static final VarHandle RARE_VH = MethodHandles.arrayElementVarHandle(long[].class);
 
     static
     {
@@ -45,14 +46,6 @@ class Counters
             ACCEPTED_VH = lookup.findVarHandle(Counters.class, "accepted", long.class);
             HANDLED_VH = lookup.findVarHandle(Counters.class, "handled", long.class);
             FAILED_VH = lookup.findVarHandle(Counters.class, "failed", long.class);
-            RETRIED_VH = lookup.findVarHandle(Counters.class, "retried", long.class);
-            REJECTED_BREAKER_VH = lookup.findVarHandle(Counters.class, "rejectedBreaker", long.class);
-            REJECTED_FULL_VH = lookup.findVarHandle(Counters.class, "rejectedFull", long.class);
-            DEAD_LETTERED_VH = lookup.findVarHandle(Counters.class, "deadLettered", long.class);
-            RESTARTS_VH = lookup.findVarHandle(Counters.class, "restarts", long.class);
-            LATE_REPLIES_VH = lookup.findVarHandle(Counters.class, "lateReplies", long.class);
-            HELD_VH = lookup.findVarHandle(Counters.class, "held", long.class);
-            HELD_HIGH_WATER_MARK_VH = lookup.findVarHandle(Counters.class, "heldHighWaterMark", long.class);
         }
         catch (final ReflectiveOperationException ex)
         {
@@ -63,15 +56,7 @@ class Counters
     private long accepted;
     private long handled;
     private long failed;
-    private long retried;
-    private long rejectedBreaker;
-    private long rejectedFull;
-    private long deadLettered;
-    private long restarts;
-    private long lateReplies;
-    // Messages an actor holds outside its mailbox (stashed, or calls waiting for a retry), and the most it held.
-    private long held;
-    private long heldHighWaterMark;
+    private final long[] rare = new long[RARE_SLOTS];
 
     /** Single-writer increment (the index is a constant at every call site, so the switch folds away). */
     final void increment(final int index)
@@ -81,11 +66,8 @@ class Counters
             case ACCEPTED -> ACCEPTED_VH.setOpaque(this, accepted + 1);
             case HANDLED -> HANDLED_VH.setOpaque(this, handled + 1);
             case FAILED -> FAILED_VH.setOpaque(this, failed + 1);
-            case RETRIED -> RETRIED_VH.setOpaque(this, retried + 1);
-            case DEAD_LETTERED -> DEAD_LETTERED_VH.setOpaque(this, deadLettered + 1);
-            case RESTARTS -> RESTARTS_VH.setOpaque(this, restarts + 1);
-            case LATE_REPLIES -> LATE_REPLIES_VH.setOpaque(this, lateReplies + 1);
-            default -> incrementShared(index);
+            case REJECTED_BREAKER, REJECTED_FULL -> incrementShared(index);
+            default -> RARE_VH.setOpaque(rare, index - RETRIED, rare[index - RETRIED] + 1);
         }
     }
 
@@ -96,24 +78,24 @@ class Counters
      */
     final void held(final int delta)
     {
-        final long value = held + delta;
-        HELD_VH.setOpaque(this, value);
-        if (value > heldHighWaterMark)
+        final long value = rare[HELD] + delta;
+        RARE_VH.setOpaque(rare, HELD, value);
+        if (value > rare[HELD_HIGH_WATER_MARK])
         {
-            HELD_HIGH_WATER_MARK_VH.setOpaque(this, value);
+            RARE_VH.setOpaque(rare, HELD_HIGH_WATER_MARK, value);
         }
     }
 
     /** Any thread: the held-messages gauge. */
     final long held()
     {
-        return (long)HELD_VH.getOpaque(this);
+        return (long)RARE_VH.getOpaque(rare, HELD);
     }
 
     /** Any thread: the most messages held at once. */
     final long heldHighWaterMark()
     {
-        return (long)HELD_HIGH_WATER_MARK_VH.getOpaque(this);
+        return (long)RARE_VH.getOpaque(rare, HELD_HIGH_WATER_MARK);
     }
 
     /** Adds a stopped actor's counts to this (any thread: atomic adds). */
@@ -124,7 +106,7 @@ class Counters
             final long value = other.get(i);
             if (value != 0)
             {
-                handle(i).getAndAdd(this, value);
+                add(i, value);
             }
         }
     }
@@ -141,29 +123,38 @@ class Counters
     /** Increment from any thread. */
     final void incrementShared(final int index)
     {
-        handle(index).getAndAdd(this, 1L);
+        add(index, 1L);
+    }
+
+    private void add(final int index, final long value)
+    {
+        switch (index)
+        {
+            case ACCEPTED -> ACCEPTED_VH.getAndAdd(this, value);
+            case HANDLED -> HANDLED_VH.getAndAdd(this, value);
+            case FAILED -> FAILED_VH.getAndAdd(this, value);
+            default -> RARE_VH.getAndAdd(rare, slot(index), value);
+        }
     }
 
     final long get(final int index)
     {
-        return (long)handle(index).getOpaque(this);
-    }
-
-    private static VarHandle handle(final int index)
-    {
         switch (index)
         {
-            case ACCEPTED: return ACCEPTED_VH;
-            case HANDLED: return HANDLED_VH;
-            case FAILED: return FAILED_VH;
-            case RETRIED: return RETRIED_VH;
-            case REJECTED_BREAKER: return REJECTED_BREAKER_VH;
-            case REJECTED_FULL: return REJECTED_FULL_VH;
-            case DEAD_LETTERED: return DEAD_LETTERED_VH;
-            case RESTARTS: return RESTARTS_VH;
-            case LATE_REPLIES: return LATE_REPLIES_VH;
-            default: throw new IllegalArgumentException("no counter " + index);
+            case ACCEPTED: return (long)ACCEPTED_VH.getOpaque(this);
+            case HANDLED: return (long)HANDLED_VH.getOpaque(this);
+            case FAILED: return (long)FAILED_VH.getOpaque(this);
+            default: return (long)RARE_VH.getOpaque(rare, slot(index));
         }
+    }
+
+    private static int slot(final int index)
+    {
+        if (index < RETRIED || index >= COUNT)
+        {
+            throw new IllegalArgumentException("no counter " + index);
+        }
+        return index - RETRIED;
     }
 
     static ActorStats snapshot(final Iterable<? extends Counters> all)
