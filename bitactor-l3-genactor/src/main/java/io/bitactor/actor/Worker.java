@@ -13,6 +13,7 @@ import io.bitactor.mailbox.Mailbox;
 import io.bitactor.mailbox.OfferStatus;
 import io.bitactor.mailbox.Sender;
 import io.bitactor.tracing.SpanKind;
+import io.bitactor.tracing.internal.ClaimingSpanSink;
 import io.bitactor.tracing.internal.MutableSpanRecord;
 import io.bitactor.tracing.SpanOutcome;
 import io.bitactor.tracing.SpanSink;
@@ -112,6 +113,8 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
 
     // Tracing: spanSink is null when the system's sink is SpanSink.NONE, so "tracing off" is one null check.
     final SpanSink spanSink;
+    /** The span sink when spans can be written straight into it (a RingBufferSpanSink), otherwise null. */
+    private final ClaimingSpanSink claimingSpanSink;
     final EpochNanoClock epochNanoClock;
     private final MutableSpanRecord spanRecord = new MutableSpanRecord();
     /** The class of the failure that ended the last handling (read by span recording, failure paths only). */
@@ -141,6 +144,7 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
         this.calls = new PendingCalls(index, tick, nowNs, 64);
         this.spanIds = random.nextLong();
         this.spanSink = ctx.spanSink() == SpanSink.NONE ? null : ctx.spanSink();
+        this.claimingSpanSink = spanSink instanceof ClaimingSpanSink ? (ClaimingSpanSink)spanSink : null;
         this.epochNanoClock = ctx.epochNanoClock();
     }
 
@@ -726,7 +730,8 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
     }
 
     /**
-     * Fills this worker's reusable record and hands it to the sink; the end time is read here. No allocation.
+     * Writes the span into the sink's claimed record (a claiming sink), or fills this worker's reusable record and
+     * hands it to the sink; the end time is read here. No allocation.
      */
     void recordSpan(
         final long traceHigh, final long traceLow, final long spanId, final long parentSpanId, final int flags,
@@ -734,8 +739,23 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
         final long correlationId, final long sentEpochNs, final long startEpochNs, final SpanOutcome outcome,
         final Class<? extends Throwable> errorClass, final int retryCount)
     {
+        final long endEpochNs = spanEndEpochNs();
+        final ClaimingSpanSink claiming = claimingSpanSink;
+        if (null != claiming)
+        {
+            // Claimed after the clock read, so the slot is held only for the stores.
+            final MutableSpanRecord slot = claiming.claimSpan();
+            if (null != slot)
+            {
+                fillSpan(slot, traceHigh, traceLow, spanId, parentSpanId, flags, kind, actorId, sourceActorId,
+                    messageId, correlationId, sentEpochNs, startEpochNs, endEpochNs, outcome, errorClass,
+                    retryCount);
+                claiming.publishSpan(slot);
+            }
+            return;
+        }
         fillSpan(spanRecord, traceHigh, traceLow, spanId, parentSpanId, flags, kind, actorId, sourceActorId,
-            messageId, correlationId, sentEpochNs, startEpochNs, spanEndEpochNs(), outcome, errorClass,
+            messageId, correlationId, sentEpochNs, startEpochNs, endEpochNs, outcome, errorClass,
             retryCount);
         try
         {

@@ -1,5 +1,6 @@
 package io.bitactor.tracing;
 
+import io.bitactor.tracing.internal.ClaimingSpanSink;
 import io.bitactor.tracing.internal.MutableSpanRecord;
 
 import java.lang.invoke.MethodHandles;
@@ -35,11 +36,15 @@ import java.util.function.Consumer;
  * respect to emptiness while a producer is between its claim and its publication. Spans are drained in claim
  * order, so the spans of one producer thread come out in the order it offered them.
  * <p>
- * <b>Threads.</b> {@link #onSpan(SpanRecord)}, {@link #recordedSpans()}, {@link #droppedSpans()},
+ * The runtime's workers take the same steps without the copy: {@link #claimSpan()} is the claim, they write the
+ * span's fields straight into the slot, and {@link #publishSpan(MutableSpanRecord)} is the release store.
+ * <p>
+ * <b>Threads.</b> {@link #onSpan(SpanRecord)}, {@link #claimSpan()} with its {@link #publishSpan(MutableSpanRecord)},
+ * {@link #recordedSpans()}, {@link #droppedSpans()},
  * {@link #size()} and {@link #capacity()}: any thread. {@link #drain(Consumer)}, {@link #drain(Consumer, int)}
  * and {@link #drainToList()}: one consumer thread at a time (callers must not drain concurrently).
  */
-public final class RingBufferSpanSink implements SpanSink
+public final class RingBufferSpanSink implements ClaimingSpanSink
 {
     // Counters in one array, 16 longs (128 bytes, two cache lines for the adjacent-line prefetcher) apart from each
     // other and from the array header and end, so producers' CAS on the producer index does not share a line with the
@@ -103,6 +108,25 @@ public final class RingBufferSpanSink implements SpanSink
      */
     public void onSpan(final SpanRecord span)
     {
+        final MutableSpanRecord slot = claimSpan();
+        if (null != slot)
+        {
+            slot.copyFrom(span);
+            publishSpan(slot);
+        }
+    }
+
+    /**
+     * Claims the slot of the next index for a span the caller writes in place (the runtime's path: one copy less
+     * than {@link #onSpan(SpanRecord)}), or drops and counts the span when the ring is full. Lock-free, never
+     * blocks, allocation-free. Any thread, several at once; the claiming thread must fill every field and then
+     * {@link #publishSpan(MutableSpanRecord) publish} the slot, before the next claim: the consumer cannot drain
+     * past a claimed slot until it is published.
+     *
+     * @return the claimed slot, or null if the span was dropped.
+     */
+    public MutableSpanRecord claimSpan()
+    {
         final Slot[] slots = this.slots;
         final int mask = this.mask;
         while (true)
@@ -114,19 +138,31 @@ public final class RingBufferSpanSink implements SpanSink
             {
                 if (casProducerIndex(producerIndex, producerIndex + 1))
                 {
-                    slot.copyFrom(span);
-                    soSequence(slot, producerIndex + 1);
-                    return;
+                    // Plain: only this thread touches the slot until it publishes it.
+                    slot.claimedIndex = producerIndex;
+                    return slot;
                 }
             }
             else if (sequence < producerIndex)
             {
                 // The slot still holds index producerIndex - capacity (claimed or published, not drained): full.
                 incrementDropped();
-                return;
+                return null;
             }
             // sequence > producerIndex: another producer claimed producerIndex after we read it; retry.
         }
+    }
+
+    /**
+     * Publishes a slot filled after {@link #claimSpan()} (release store of its sequence). The thread that claimed it.
+     *
+     * @param claimed the slot {@link #claimSpan()} returned.
+     * @throws ClassCastException if {@code claimed} is not a slot of a ring.
+     */
+    public void publishSpan(final MutableSpanRecord claimed)
+    {
+        final Slot slot = (Slot)claimed;
+        soSequence(slot, slot.claimedIndex + 1);
     }
 
     /**
@@ -319,5 +355,7 @@ public final class RingBufferSpanSink implements SpanSink
     {
         // Accessed through SEQUENCE only, after construction.
         long sequence;
+        // The index this slot was claimed for: written and read by the claiming producer only.
+        long claimedIndex;
     }
 }

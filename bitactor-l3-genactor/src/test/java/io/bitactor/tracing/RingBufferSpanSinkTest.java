@@ -1,5 +1,6 @@
 package io.bitactor.tracing;
 
+import io.bitactor.tracing.internal.MutableSpanRecord;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -103,5 +104,30 @@ class RingBufferSpanSinkTest
         sink.onSpan(span.set(0, 3));
         sink.onSpan(span.set(0, 4));
         assertThat(sink.droppedSpans()).isZero();
+    }
+
+    @Test
+    void aClaimedSpanIsDrainedOnlyOncePublishedAndAFullRingRefusesTheClaim()
+    {
+        final RingBufferSpanSink sink = new RingBufferSpanSink(2);
+        final MutableSpanRecord first = sink.claimSpan();
+        assertThat(first).isNotNull();
+        first.copyFrom(new TestSpans.MutableSpan().set(0, 1));
+        sink.onSpan(new TestSpans.MutableSpan().set(0, 2));
+
+        // Claimed, not published: the drain stops there, even with a published span behind it.
+        assertThat(sink.drainToList()).isEmpty();
+        assertThat(sink.claimSpan()).isNull();
+        assertThat(sink.droppedSpans()).isEqualTo(1);
+
+        sink.publishSpan(first);
+        assertThat(sink.drainToList()).extracting(SpanData::traceIdLow).containsExactly(1L, 2L);
+        assertThat(sink.recordedSpans()).isEqualTo(2);
+
+        // Across the wrap-around the claimed slot publishes its own index.
+        final MutableSpanRecord third = sink.claimSpan();
+        third.copyFrom(new TestSpans.MutableSpan().set(0, 3));
+        sink.publishSpan(third);
+        assertThat(sink.drainToList()).extracting(SpanData::traceIdLow).containsExactly(3L);
     }
 }
