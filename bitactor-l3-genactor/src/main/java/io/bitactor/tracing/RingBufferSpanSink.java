@@ -138,8 +138,6 @@ public final class RingBufferSpanSink implements ClaimingSpanSink
             {
                 if (casProducerIndex(producerIndex, producerIndex + 1))
                 {
-                    // Plain: only this thread touches the slot until it publishes it.
-                    slot.claimedIndex = producerIndex;
                     return slot;
                 }
             }
@@ -162,7 +160,10 @@ public final class RingBufferSpanSink implements ClaimingSpanSink
     public void publishSpan(final MutableSpanRecord claimed)
     {
         final Slot slot = (Slot)claimed;
-        soSequence(slot, slot.claimedIndex + 1);
+        // Until this store the slot's sequence is still the index it was claimed for: no other thread writes it
+        // (producers only CAS the producer index; the consumer writes it after it drained a published slot), so a
+        // plain read of our own claim is enough.
+        soSequence(slot, (long)SEQUENCE.get(slot) + 1);
     }
 
     /**
@@ -355,7 +356,5 @@ public final class RingBufferSpanSink implements ClaimingSpanSink
     {
         // Accessed through SEQUENCE only, after construction.
         long sequence;
-        // The index this slot was claimed for: written and read by the claiming producer only.
-        long claimedIndex;
     }
 }
