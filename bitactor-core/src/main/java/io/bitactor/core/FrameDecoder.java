@@ -11,6 +11,12 @@ import static io.bitactor.core.FrameDescriptor.*;
  * Flyweight that reads a frame (see {@link FrameDescriptor}) from a {@link DirectBuffer}. Call {@link #verify()}
  * before trusting any field: it checks lengths, type, reserved byte and CRC32C without allocating.
  * <p>
+ * Header fields are read without a bounds check each: {@link #wrap} checks once that a whole header lies inside
+ * the buffer and keeps the buffer's array and address, as {@code UnsafeBuffer} does for its own region. Re-wrap the
+ * decoder after re-wrapping or releasing the buffer's memory. Where no header fits, the header fields read as 0
+ * (and {@link #verify()} answers {@link FrameVerification#TRUNCATED}). Payload bytes are read through
+ * {@link #buffer()}, checked as usual.
+ * <p>
  * <b>Threads:</b> not thread-safe; one decoder per thread.
  */
 public final class FrameDecoder
@@ -22,6 +28,9 @@ public final class FrameDecoder
     private DirectBuffer buffer;
     private int offset;
     private int length;
+    // Where the header is read (see the class comment): the buffer's array (null off-heap) and the header's address.
+    private byte[] headerArray;
+    private long headerAddress;
 
     /**
      * A decoder with the default 128-byte payload limit.
@@ -55,6 +64,16 @@ public final class FrameDecoder
         this.buffer = buffer;
         this.offset = offset;
         this.length = length;
+        if (HeaderAccess.headerFits(buffer, offset))
+        {
+            headerArray = buffer.byteArray();
+            headerAddress = buffer.addressOffset() + offset;
+        }
+        else
+        {
+            headerArray = HeaderAccess.noHeader();
+            headerAddress = HeaderAccess.NO_HEADER_ADDRESS;
+        }
         return this;
     }
 
@@ -88,7 +107,7 @@ public final class FrameDecoder
         {
             return FrameVerification.UNKNOWN_TYPE;
         }
-        if (buffer.getByte(offset + RESERVED_OFFSET) != 0)
+        if (HeaderAccess.getByte(headerArray, headerAddress + RESERVED_OFFSET) != 0)
         {
             return FrameVerification.RESERVED_NOT_ZERO;
         }
@@ -129,7 +148,7 @@ public final class FrameDecoder
      */
     public long messageId()
     {
-        return buffer.getLong(offset + MESSAGE_ID_OFFSET, ORDER);
+        return HeaderAccess.getLong(headerArray, headerAddress + MESSAGE_ID_OFFSET);
     }
 
     /**
@@ -137,7 +156,7 @@ public final class FrameDecoder
      */
     public long correlationId()
     {
-        return buffer.getLong(offset + CORRELATION_ID_OFFSET, ORDER);
+        return HeaderAccess.getLong(headerArray, headerAddress + CORRELATION_ID_OFFSET);
     }
 
     /**
@@ -145,7 +164,7 @@ public final class FrameDecoder
      */
     public long timestamp()
     {
-        return buffer.getLong(offset + TIMESTAMP_OFFSET, ORDER);
+        return HeaderAccess.getLong(headerArray, headerAddress + TIMESTAMP_OFFSET);
     }
 
     /**
@@ -153,7 +172,7 @@ public final class FrameDecoder
      */
     public int sourceActorId()
     {
-        return buffer.getInt(offset + SOURCE_ACTOR_ID_OFFSET, ORDER);
+        return HeaderAccess.getInt(headerArray, headerAddress + SOURCE_ACTOR_ID_OFFSET);
     }
 
     /**
@@ -161,7 +180,7 @@ public final class FrameDecoder
      */
     public int targetActorId()
     {
-        return buffer.getInt(offset + TARGET_ACTOR_ID_OFFSET, ORDER);
+        return HeaderAccess.getInt(headerArray, headerAddress + TARGET_ACTOR_ID_OFFSET);
     }
 
     /**
@@ -169,7 +188,7 @@ public final class FrameDecoder
      */
     public byte messageTypeCode()
     {
-        return buffer.getByte(offset + MESSAGE_TYPE_OFFSET);
+        return HeaderAccess.getByte(headerArray, headerAddress + MESSAGE_TYPE_OFFSET);
     }
 
     /**
@@ -191,7 +210,7 @@ public final class FrameDecoder
      */
     public int priority()
     {
-        return buffer.getByte(offset + PRIORITY_OFFSET) & 0xFF;
+        return HeaderAccess.getByte(headerArray, headerAddress + PRIORITY_OFFSET) & 0xFF;
     }
 
     /**
@@ -199,7 +218,7 @@ public final class FrameDecoder
      */
     public long traceIdHigh()
     {
-        return buffer.getLong(offset + TRACE_ID_HIGH_OFFSET, ORDER);
+        return HeaderAccess.getLong(headerArray, headerAddress + TRACE_ID_HIGH_OFFSET);
     }
 
     /**
@@ -207,7 +226,7 @@ public final class FrameDecoder
      */
     public long traceIdLow()
     {
-        return buffer.getLong(offset + TRACE_ID_LOW_OFFSET, ORDER);
+        return HeaderAccess.getLong(headerArray, headerAddress + TRACE_ID_LOW_OFFSET);
     }
 
     /**
@@ -215,7 +234,7 @@ public final class FrameDecoder
      */
     public long spanId()
     {
-        return buffer.getLong(offset + SPAN_ID_OFFSET, ORDER);
+        return HeaderAccess.getLong(headerArray, headerAddress + SPAN_ID_OFFSET);
     }
 
     /**
@@ -223,7 +242,7 @@ public final class FrameDecoder
      */
     public long parentSpanId()
     {
-        return buffer.getLong(offset + PARENT_SPAN_ID_OFFSET, ORDER);
+        return HeaderAccess.getLong(headerArray, headerAddress + PARENT_SPAN_ID_OFFSET);
     }
 
     /**
@@ -231,7 +250,7 @@ public final class FrameDecoder
      */
     public int traceFlags()
     {
-        return buffer.getByte(offset + TRACE_FLAGS_OFFSET) & 0xFF;
+        return HeaderAccess.getByte(headerArray, headerAddress + TRACE_FLAGS_OFFSET) & 0xFF;
     }
 
     /**
@@ -239,7 +258,7 @@ public final class FrameDecoder
      */
     public int payloadLength()
     {
-        return buffer.getInt(offset + PAYLOAD_LENGTH_OFFSET, ORDER);
+        return HeaderAccess.getInt(headerArray, headerAddress + PAYLOAD_LENGTH_OFFSET);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.bitactor.core;
 
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.UnsafeApi;
 
 import java.nio.ByteOrder;
 
@@ -14,6 +15,10 @@ import static io.bitactor.core.FrameDescriptor.*;
  * <p>
  * The payload limit is checked before any byte is copied ({@link PayloadTooLargeException}).
  * <p>
+ * Header fields are written without a bounds check each: {@link #wrap} checks once that a whole header fits and
+ * keeps the buffer's array and address, as {@code UnsafeBuffer} does for its own region; the payload's room is
+ * checked when its length is set. Re-wrap the encoder after re-wrapping or releasing the buffer's memory.
+ * <p>
  * <b>Threads:</b> not thread-safe; one encoder per thread.
  */
 public final class FrameEncoder
@@ -22,9 +27,15 @@ public final class FrameEncoder
 
     private final int maxPayloadLength;
     private final FrameChecksum checksum = new FrameChecksum();
+    /** Payloads up to this length are copied a long at a time (see {@link #payload(DirectBuffer, int, int)}). */
+    private static final int WORD_COPY_MAX_LENGTH = 512;
+
     private MutableDirectBuffer buffer;
     private int offset;
     private int payloadLength;
+    // Where the header is written (see the class comment): the buffer's array (null off-heap) and the frame's address.
+    private byte[] frameArray;
+    private long frameAddress;
 
     /**
      * An encoder with the default 128-byte payload limit.
@@ -51,12 +62,20 @@ public final class FrameEncoder
      * @param buffer to write into.
      * @param offset of the frame.
      * @return this.
+     * @throws IllegalArgumentException if a whole header does not fit at {@code offset}.
      */
     public FrameEncoder wrap(final MutableDirectBuffer buffer, final int offset)
     {
+        if (!HeaderAccess.headerFits(buffer, offset))
+        {
+            throw new IllegalArgumentException("a frame header of " + HEADER_LENGTH + " bytes at offset " + offset +
+                " does not fit a buffer of " + buffer.capacity() + " bytes");
+        }
         this.buffer = buffer;
         this.offset = offset;
         this.payloadLength = 0;
+        this.frameArray = buffer.byteArray();
+        this.frameAddress = buffer.addressOffset() + offset;
         return this;
     }
 
@@ -67,11 +86,11 @@ public final class FrameEncoder
      */
     public FrameEncoder clearHeader()
     {
-        final MutableDirectBuffer buffer = this.buffer;
-        final int offset = this.offset;
+        final byte[] array = frameArray;
+        final long address = frameAddress;
         for (int i = 0; i < HEADER_LENGTH; i += 8)
         {
-            buffer.putLong(offset + i, 0L);
+            HeaderAccess.putLong(array, address + i, 0L);
         }
         return this;
     }
@@ -106,7 +125,7 @@ public final class FrameEncoder
      */
     public FrameEncoder messageId(final long value)
     {
-        buffer.putLong(offset + MESSAGE_ID_OFFSET, value, ORDER);
+        HeaderAccess.putLong(frameArray, frameAddress + MESSAGE_ID_OFFSET, value);
         return this;
     }
 
@@ -116,7 +135,7 @@ public final class FrameEncoder
      */
     public FrameEncoder correlationId(final long value)
     {
-        buffer.putLong(offset + CORRELATION_ID_OFFSET, value, ORDER);
+        HeaderAccess.putLong(frameArray, frameAddress + CORRELATION_ID_OFFSET, value);
         return this;
     }
 
@@ -126,7 +145,7 @@ public final class FrameEncoder
      */
     public FrameEncoder timestamp(final long value)
     {
-        buffer.putLong(offset + TIMESTAMP_OFFSET, value, ORDER);
+        HeaderAccess.putLong(frameArray, frameAddress + TIMESTAMP_OFFSET, value);
         return this;
     }
 
@@ -136,7 +155,7 @@ public final class FrameEncoder
      */
     public FrameEncoder sourceActorId(final int value)
     {
-        buffer.putInt(offset + SOURCE_ACTOR_ID_OFFSET, value, ORDER);
+        HeaderAccess.putInt(frameArray, frameAddress + SOURCE_ACTOR_ID_OFFSET, value);
         return this;
     }
 
@@ -146,7 +165,7 @@ public final class FrameEncoder
      */
     public FrameEncoder targetActorId(final int value)
     {
-        buffer.putInt(offset + TARGET_ACTOR_ID_OFFSET, value, ORDER);
+        HeaderAccess.putInt(frameArray, frameAddress + TARGET_ACTOR_ID_OFFSET, value);
         return this;
     }
 
@@ -156,7 +175,7 @@ public final class FrameEncoder
      */
     public FrameEncoder messageType(final MessageType type)
     {
-        buffer.putByte(offset + MESSAGE_TYPE_OFFSET, type.code());
+        HeaderAccess.putByte(frameArray, frameAddress + MESSAGE_TYPE_OFFSET, type.code());
         return this;
     }
 
@@ -167,7 +186,7 @@ public final class FrameEncoder
      */
     public FrameEncoder priority(final int value)
     {
-        buffer.putByte(offset + PRIORITY_OFFSET, checkUnsignedByte("priority", value));
+        HeaderAccess.putByte(frameArray, frameAddress + PRIORITY_OFFSET, checkUnsignedByte("priority", value));
         return this;
     }
 
@@ -178,7 +197,7 @@ public final class FrameEncoder
      */
     public FrameEncoder reserved()
     {
-        buffer.putByte(offset + RESERVED_OFFSET, (byte)0);
+        HeaderAccess.putByte(frameArray, frameAddress + RESERVED_OFFSET, (byte)0);
         return this;
     }
 
@@ -188,7 +207,7 @@ public final class FrameEncoder
      */
     public FrameEncoder traceIdHigh(final long value)
     {
-        buffer.putLong(offset + TRACE_ID_HIGH_OFFSET, value, ORDER);
+        HeaderAccess.putLong(frameArray, frameAddress + TRACE_ID_HIGH_OFFSET, value);
         return this;
     }
 
@@ -198,7 +217,7 @@ public final class FrameEncoder
      */
     public FrameEncoder traceIdLow(final long value)
     {
-        buffer.putLong(offset + TRACE_ID_LOW_OFFSET, value, ORDER);
+        HeaderAccess.putLong(frameArray, frameAddress + TRACE_ID_LOW_OFFSET, value);
         return this;
     }
 
@@ -208,7 +227,7 @@ public final class FrameEncoder
      */
     public FrameEncoder spanId(final long value)
     {
-        buffer.putLong(offset + SPAN_ID_OFFSET, value, ORDER);
+        HeaderAccess.putLong(frameArray, frameAddress + SPAN_ID_OFFSET, value);
         return this;
     }
 
@@ -218,7 +237,7 @@ public final class FrameEncoder
      */
     public FrameEncoder parentSpanId(final long value)
     {
-        buffer.putLong(offset + PARENT_SPAN_ID_OFFSET, value, ORDER);
+        HeaderAccess.putLong(frameArray, frameAddress + PARENT_SPAN_ID_OFFSET, value);
         return this;
     }
 
@@ -229,7 +248,7 @@ public final class FrameEncoder
      */
     public FrameEncoder traceFlags(final int value)
     {
-        buffer.putByte(offset + TRACE_FLAGS_OFFSET, checkUnsignedByte("traceFlags", value));
+        HeaderAccess.putByte(frameArray, frameAddress + TRACE_FLAGS_OFFSET, checkUnsignedByte("traceFlags", value));
         return this;
     }
 
@@ -259,8 +278,32 @@ public final class FrameEncoder
      */
     public FrameEncoder payload(final DirectBuffer src, final int srcOffset, final int length)
     {
-        payloadLength(length);
-        buffer.putBytes(offset + PAYLOAD_OFFSET, src, srcOffset, length);
+        payloadLength(length); // checks the frame's room in this buffer
+        src.boundsCheck(srcOffset, length);
+        final byte[] srcArray = src.byteArray();
+        final long from = src.addressOffset() + srcOffset;
+        final byte[] dstArray = frameArray;
+        final long to = frameAddress + PAYLOAD_OFFSET;
+        if (length > WORD_COPY_MAX_LENGTH || (srcArray == dstArray && Math.abs(from - to) < length))
+        {
+            UnsafeApi.copyMemory(srcArray, from, dstArray, to, length);
+        }
+        else
+        {
+            // A payload of a few hundred bytes is copied a long at a time: cheaper than the call of a copy stub, and
+            // a payload the sender has just written with 8-byte stores (a reply built in the scratch buffer) is read
+            // back with loads of the same width, which the store buffer forwards; a wider copy's loads would stall
+            // until those stores had reached the cache.
+            int i = 0;
+            for (; i <= length - 8; i += 8)
+            {
+                UnsafeApi.putLong(dstArray, to + i, UnsafeApi.getLong(srcArray, from + i));
+            }
+            for (; i < length; i++)
+            {
+                UnsafeApi.putByte(dstArray, to + i, UnsafeApi.getByte(srcArray, from + i));
+            }
+        }
         return this;
     }
 
@@ -316,7 +359,7 @@ public final class FrameEncoder
             throw new IllegalArgumentException("frame of " + frameLength + " bytes at offset " + offset +
                 " does not fit a buffer of " + buffer.capacity() + " bytes");
         }
-        buffer.putInt(offset + PAYLOAD_LENGTH_OFFSET, length, ORDER);
+        HeaderAccess.putInt(frameArray, frameAddress + PAYLOAD_LENGTH_OFFSET, length);
         payloadLength = length;
         return this;
     }
@@ -355,8 +398,8 @@ public final class FrameEncoder
         final MutableDirectBuffer buffer = this.buffer;
         final int offset = this.offset;
         final int payloadLength = this.payloadLength;
-        buffer.putInt(offset + PAYLOAD_LENGTH_OFFSET, payloadLength, ORDER);
-        buffer.putByte(offset + RESERVED_OFFSET, (byte)0);
+        HeaderAccess.putInt(frameArray, frameAddress + PAYLOAD_LENGTH_OFFSET, payloadLength);
+        HeaderAccess.putByte(frameArray, frameAddress + RESERVED_OFFSET, (byte)0);
         final int crcOffset = crcOffset(payloadLength);
         buffer.putInt(offset + crcOffset, checksum.compute(buffer, offset, crcOffset), ORDER);
         return crcOffset + CRC_LENGTH;

@@ -1,6 +1,7 @@
 package io.bitactor.mailbox.internal;
 
 import io.bitactor.core.FrameDescriptor;
+import org.agrona.UnsafeApi;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
@@ -35,6 +36,13 @@ abstract class FrameSlotFields extends FrameSlotLeftPad
     final UnsafeBuffer states;
     final int stateOffset;
     /**
+     * The state word's location, for the accessors: the state array's backing array (null off-heap) and address,
+     * checked once in the constructor. The owner's state array is allocated with the slots, never re-wrapped, and
+     * kept alive by {@link #states}.
+     */
+    final byte[] stateArray;
+    final long stateAddress;
+    /**
      * Reference to the frame's journal record, 0 when not journaled. Owner writes it before the offer; the lane
      * publishes it. A field next to {@link #buffer} and {@link #offset}, on the line the consumer reads for them.
      */
@@ -61,6 +69,9 @@ abstract class FrameSlotFields extends FrameSlotLeftPad
         this.controlLane = controlLane;
         this.states = states;
         this.stateOffset = stateOffset;
+        states.boundsCheck(stateOffset, FrameSlot.STATE_LENGTH);
+        this.stateArray = states.byteArray();
+        this.stateAddress = states.addressOffset() + stateOffset;
     }
 }
 
@@ -192,7 +203,7 @@ public final class FrameSlot extends FrameSlotFields
      */
     public int lvState()
     {
-        return states.getIntAcquire(stateOffset);
+        return UnsafeApi.getIntAcquire(stateArray, stateAddress);
     }
 
     /**
@@ -202,7 +213,7 @@ public final class FrameSlot extends FrameSlotFields
      */
     public void spState(final int value)
     {
-        states.putInt(stateOffset, value);
+        UnsafeApi.putInt(stateArray, stateAddress, value);
     }
 
     /**
@@ -212,6 +223,6 @@ public final class FrameSlot extends FrameSlotFields
      */
     public void soState(final int value)
     {
-        states.putIntRelease(stateOffset, value);
+        UnsafeApi.putIntRelease(stateArray, stateAddress, value);
     }
 }
