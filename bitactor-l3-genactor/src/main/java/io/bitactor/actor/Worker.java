@@ -144,7 +144,9 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
         this.calls = new PendingCalls(index, tick, nowNs, 64);
         this.spanIds = random.nextLong();
         this.spanSink = ctx.spanSink() == SpanSink.NONE ? null : ctx.spanSink();
-        this.claimingSpanSink = spanSink instanceof ClaimingSpanSink ? (ClaimingSpanSink)spanSink : null;
+        // A claiming sink may give each worker a lane of its own (RingBufferSpanSink: no CAS per span).
+        this.claimingSpanSink =
+            spanSink instanceof ClaimingSpanSink ? ((ClaimingSpanSink)spanSink).producerLane() : null;
         this.epochNanoClock = ctx.epochNanoClock();
     }
 
@@ -249,6 +251,10 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
             }
         });
         timers.clear();
+        if (null != claimingSpanSink)
+        {
+            claimingSpanSink.retireLane(); // its spans are still drained; then the sink lets it go
+        }
         thread = null;
     }
 

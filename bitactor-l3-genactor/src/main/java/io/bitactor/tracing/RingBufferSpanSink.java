@@ -6,6 +6,7 @@ import io.bitactor.tracing.internal.MutableSpanRecord;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -36,11 +37,15 @@ import java.util.function.Consumer;
  * respect to emptiness while a producer is between its claim and its publication. Spans are drained in claim
  * order, so the spans of one producer thread come out in the order it offered them.
  * <p>
- * The runtime's workers take the same steps without the copy: {@link #claimSpan()} is the claim, they write the
- * span's fields straight into the slot, and {@link #publishSpan(MutableSpanRecord)} is the release store.
+ * <b>Producer lanes.</b> The runtime's workers do not share the ring: each asks for a {@link #producerLane()} of its
+ * own, a single-producer ring of {@link #capacity()} more preallocated records (see {@link SpanLane}), into which it
+ * writes each span in place and publishes it without an atomic read-modify-write. A drain takes the shared ring's
+ * spans first, then each lane's, starting with a different lane each time; the spans of one lane come out in the
+ * order they were published, and spans of different producers in no particular order. A retired lane (its worker
+ * stopped) is dropped once drained. The counters and {@link #size()} cover the ring and every lane.
  * <p>
  * <b>Threads.</b> {@link #onSpan(SpanRecord)}, {@link #claimSpan()} with its {@link #publishSpan(MutableSpanRecord)},
- * {@link #recordedSpans()}, {@link #droppedSpans()},
+ * {@link #producerLane()}, {@link #recordedSpans()}, {@link #droppedSpans()},
  * {@link #size()} and {@link #capacity()}: any thread. {@link #drain(Consumer)}, {@link #drain(Consumer, int)}
  * and {@link #drainToList()}: one consumer thread at a time (callers must not drain concurrently).
  */
@@ -74,6 +79,28 @@ public final class RingBufferSpanSink implements ClaimingSpanSink
     private final Slot[] slots;
     private final int capacity;
     private final int mask;
+    /** The producer lanes and the counts of the lanes dropped so far, replaced as a whole (copy on write). */
+    private volatile Lanes lanes = Lanes.NONE;
+    private final Object laneLock = new Object();
+    /** Consumer only: the lane the next drain starts with. */
+    private int nextLane;
+
+    /** An immutable set of lanes, with what the lanes no longer in it recorded and dropped. */
+    private static final class Lanes
+    {
+        static final Lanes NONE = new Lanes(new SpanLane[0], 0, 0);
+
+        final SpanLane[] lanes;
+        final long retiredRecorded;
+        final long retiredDropped;
+
+        Lanes(final SpanLane[] lanes, final long retiredRecorded, final long retiredDropped)
+        {
+            this.lanes = lanes;
+            this.retiredRecorded = retiredRecorded;
+            this.retiredDropped = retiredDropped;
+        }
+    }
 
     /**
      * A ring of {@code capacity} preallocated slots. Any thread.
@@ -167,7 +194,28 @@ public final class RingBufferSpanSink implements ClaimingSpanSink
     }
 
     /**
-     * Drains up to {@code limit} published spans in order, handing each to {@code consumer}. The record passed is
+     * A lane of this sink for one producer thread at a time (a runtime worker): a single-producer ring of
+     * {@link #capacity()} preallocated records, drained with the shared ring. Allocates the records; any thread.
+     * Call {@link ClaimingSpanSink#retireLane()} on the lane when its producer stops.
+     *
+     * @return the new lane.
+     */
+    public ClaimingSpanSink producerLane()
+    {
+        final SpanLane lane = new SpanLane(capacity);
+        synchronized (laneLock)
+        {
+            final Lanes current = lanes;
+            final SpanLane[] grown = Arrays.copyOf(current.lanes, current.lanes.length + 1);
+            grown[current.lanes.length] = lane;
+            lanes = new Lanes(grown, current.retiredRecorded, current.retiredDropped);
+        }
+        return lane;
+    }
+
+    /**
+     * Drains up to {@code limit} published spans, handing each to {@code consumer}: the shared ring's in claim order,
+     * then each producer lane's in publication order. The record passed is
      * valid only during the callback (copy it with {@link SpanData#copyOf(SpanRecord)} to keep it). Stops early at
      * the first slot that is not published yet. Allocation-free. If the callback throws, the span it was given
      * counts as drained and the exception propagates. One consumer thread at a time.
@@ -177,6 +225,66 @@ public final class RingBufferSpanSink implements ClaimingSpanSink
      * @return the number of spans drained.
      */
     public int drain(final Consumer<? super SpanRecord> consumer, final int limit)
+    {
+        int drained = drainShared(consumer, limit);
+        final SpanLane[] lanes = this.lanes.lanes;
+        final int n = lanes.length;
+        if (n == 0)
+        {
+            return drained;
+        }
+        final int first = nextLane < n ? nextLane : 0;
+        nextLane = first + 1 < n ? first + 1 : 0;
+        boolean retiredAndEmpty = false;
+        for (int i = 0; i < n && drained < limit; i++)
+        {
+            final SpanLane lane = lanes[(first + i) % n];
+            drained += lane.drain(consumer, limit - drained);
+            retiredAndEmpty |= lane.isRetired() && lane.size() == 0;
+        }
+        if (retiredAndEmpty)
+        {
+            dropRetiredLanes();
+        }
+        return drained;
+    }
+
+    /**
+     * The producer lanes not yet let go (for tests). Any thread.
+     *
+     * @return the count.
+     */
+    int laneCount()
+    {
+        return lanes.lanes.length;
+    }
+
+    private void dropRetiredLanes()
+    {
+        synchronized (laneLock)
+        {
+            final Lanes current = lanes;
+            final ArrayList<SpanLane> kept = new ArrayList<>(current.lanes.length);
+            long recorded = current.retiredRecorded;
+            long dropped = current.retiredDropped;
+            for (final SpanLane lane : current.lanes)
+            {
+                // Retired: its producer publishes nothing more, so an empty lane stays empty.
+                if (lane.isRetired() && lane.size() == 0)
+                {
+                    recorded += lane.recordedSpans();
+                    dropped += lane.droppedSpans();
+                }
+                else
+                {
+                    kept.add(lane);
+                }
+            }
+            lanes = new Lanes(kept.toArray(new SpanLane[0]), recorded, dropped);
+        }
+    }
+
+    private int drainShared(final Consumer<? super SpanRecord> consumer, final int limit)
     {
         final Slot[] slots = this.slots;
         final int mask = this.mask;
@@ -215,20 +323,21 @@ public final class RingBufferSpanSink implements ClaimingSpanSink
     }
 
     /**
-     * Drains up to {@link #capacity()} published spans, as {@link #drain(Consumer, int)}; a ring being refilled as
-     * fast as it is drained does not keep the caller here forever. One consumer thread at a time.
+     * Drains up to {@link #capacity()} published spans for the shared ring and as many for each producer lane, as
+     * {@link #drain(Consumer, int)}: everything published before the call, and a ring being refilled as fast as it is
+     * drained does not keep the caller here forever. One consumer thread at a time.
      *
      * @param consumer receives each span, valid only during the callback.
      * @return the number of spans drained.
      */
     public int drain(final Consumer<? super SpanRecord> consumer)
     {
-        return drain(consumer, capacity);
+        return drain(consumer, (int)Math.min(Integer.MAX_VALUE, (long)capacity * (1 + lanes.lanes.length)));
     }
 
     /**
-     * Drains up to {@link #capacity()} published spans into a new list of immutable copies (allocates; for tests and
-     * debugging). One consumer thread at a time.
+     * Drains, as {@link #drain(Consumer)}, the published spans into a new list of immutable copies (allocates; for
+     * tests and debugging). One consumer thread at a time.
      *
      * @return the spans, in the order they were recorded.
      */
@@ -248,7 +357,13 @@ public final class RingBufferSpanSink implements ClaimingSpanSink
      */
     public long recordedSpans()
     {
-        return lvProducerIndex();
+        final Lanes lanes = this.lanes;
+        long recorded = lvProducerIndex() + lanes.retiredRecorded;
+        for (final SpanLane lane : lanes.lanes)
+        {
+            recorded += lane.recordedSpans();
+        }
+        return recorded;
     }
 
     /**
@@ -260,11 +375,17 @@ public final class RingBufferSpanSink implements ClaimingSpanSink
     public long droppedSpans()
     {
         // Acquire read of a counter only changed by atomic adds.
-        return (long)COUNTER.getVolatile(counters, DROPPED);
+        final Lanes lanes = this.lanes;
+        long dropped = (long)COUNTER.getVolatile(counters, DROPPED) + lanes.retiredDropped;
+        for (final SpanLane lane : lanes.lanes)
+        {
+            dropped += lane.droppedSpans();
+        }
+        return dropped;
     }
 
     /**
-     * The number of slots. Any thread.
+     * The number of slots of the shared ring, and of each producer lane. Any thread.
      *
      * @return the capacity.
      */
@@ -274,9 +395,10 @@ public final class RingBufferSpanSink implements ClaimingSpanSink
     }
 
     /**
-     * Spans accepted and not yet drained (an estimate while producers or the consumer run). Any thread.
+     * Spans accepted and not yet drained, in the shared ring and every lane (an estimate while producers or the
+     * consumer run). Any thread.
      *
-     * @return between 0 and {@link #capacity()}.
+     * @return between 0 and {@link #capacity()} times one more than the number of lanes.
      */
     public int size()
     {
@@ -284,8 +406,12 @@ public final class RingBufferSpanSink implements ClaimingSpanSink
         // and a stale consumer index can only overstate it, which the clamp bounds.
         final long consumerIndex = lvConsumerIndex();
         final long producerIndex = lvProducerIndex();
-        final long size = producerIndex - consumerIndex;
-        return (int)Math.max(0, Math.min(capacity, size));
+        long size = Math.max(0, Math.min(capacity, producerIndex - consumerIndex));
+        for (final SpanLane lane : lanes.lanes)
+        {
+            size += lane.size();
+        }
+        return (int)Math.min(Integer.MAX_VALUE, size);
     }
 
     /**

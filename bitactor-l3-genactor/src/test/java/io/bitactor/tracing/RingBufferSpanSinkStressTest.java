@@ -1,5 +1,6 @@
 package io.bitactor.tracing;
 
+import io.bitactor.tracing.internal.ClaimingSpanSink;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -12,7 +13,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Many producers and one concurrent consumer on a small ring: every offered span is either recorded or dropped
  * (exactly), every recorded span is drained exactly once and whole (no field from another write), and each
- * producer's spans come out in the order it offered them.
+ * producer's spans come out in the order it offered them. Half the producers share the ring; the other half each
+ * take a {@link RingBufferSpanSink#producerLane()} while the consumer drains, and retire it when done, so the
+ * drained lanes are dropped and their counts kept.
  */
 class RingBufferSpanSinkStressTest
 {
@@ -36,9 +39,14 @@ class RingBufferSpanSinkStressTest
                 try
                 {
                     start.await();
+                    final SpanSink target = producer % 2 == 0 ? sink : sink.producerLane();
                     for (long n = 1; n <= SPANS_PER_PRODUCER; n++)
                     {
-                        sink.onSpan(span.set(producer, n));
+                        target.onSpan(span.set(producer, n));
+                    }
+                    if (target != sink)
+                    {
+                        ((ClaimingSpanSink)target).retireLane();
                     }
                 }
                 catch (final Throwable ex)
@@ -115,6 +123,13 @@ class RingBufferSpanSinkStressTest
         }
         assertThat(sum).isEqualTo(drained);
         assertThat(sink.size()).isZero();
+        // Every lane was retired and drained: a further drain drops them, and the counts stay.
+        final long recorded = sink.recordedSpans();
+        final long dropped = sink.droppedSpans();
+        assertThat(sink.drain(span -> { })).isZero();
+        assertThat(sink.toString()).isNotNull();
+        assertThat(sink.recordedSpans()).isEqualTo(recorded);
+        assertThat(sink.droppedSpans()).isEqualTo(dropped);
         // The consumer ran concurrently: most spans must have been recorded, not dropped, or it never overlapped.
         assertThat(drained).isPositive();
     }

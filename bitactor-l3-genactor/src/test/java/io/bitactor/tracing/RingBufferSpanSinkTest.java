@@ -1,5 +1,6 @@
 package io.bitactor.tracing;
 
+import io.bitactor.tracing.internal.ClaimingSpanSink;
 import io.bitactor.tracing.internal.MutableSpanRecord;
 import org.junit.jupiter.api.Test;
 
@@ -129,5 +130,42 @@ class RingBufferSpanSinkTest
         third.copyFrom(new TestSpans.MutableSpan().set(0, 3));
         sink.publishSpan(third);
         assertThat(sink.drainToList()).extracting(SpanData::traceIdLow).containsExactly(3L);
+    }
+
+    @Test
+    void aProducerLaneKeepsItsOrderDropsWhenFullAndIsLetGoOnceRetiredAndDrained()
+    {
+        final RingBufferSpanSink sink = new RingBufferSpanSink(2);
+        final ClaimingSpanSink lane = sink.producerLane();
+        final ClaimingSpanSink other = sink.producerLane();
+        assertThat(sink.laneCount()).isEqualTo(2);
+        assertThat(lane.producerLane()).isSameAs(lane);
+
+        final MutableSpanRecord first = lane.claimSpan();
+        first.copyFrom(new TestSpans.MutableSpan().set(1, 1));
+        assertThat(sink.drainToList()).as("claimed, not published").isEmpty();
+        assertThatThrownBy(() -> lane.publishSpan(other.claimSpan())).isInstanceOf(IllegalStateException.class);
+        lane.publishSpan(first);
+        lane.onSpan(new TestSpans.MutableSpan().set(1, 2));
+        lane.onSpan(new TestSpans.MutableSpan().set(1, 3)); // a lane of two: dropped
+        assertThat(lane.claimSpan()).isNull();
+        sink.onSpan(new TestSpans.MutableSpan().set(0, 7)); // the shared ring has room of its own
+        assertThat(lane.droppedSpans()).isEqualTo(2);
+        assertThat(sink.droppedSpans()).isEqualTo(2);
+        assertThat(sink.recordedSpans()).isEqualTo(3);
+        assertThat(sink.size()).isEqualTo(3);
+
+        // The shared ring first, then the lane in its own order; the records were filled in place.
+        assertThat(sink.drainToList()).extracting(SpanData::traceIdLow).containsExactly(7L, 1L, 2L);
+        assertThat(sink.size()).isZero();
+
+        lane.onSpan(new TestSpans.MutableSpan().set(1, 4)); // across the wrap-around
+        lane.retireLane();
+        assertThat(sink.drain(span -> { }, 0)).isZero();
+        assertThat(sink.laneCount()).as("retired, not drained yet").isEqualTo(2);
+        assertThat(sink.drainToList()).extracting(SpanData::traceIdLow).containsExactly(4L);
+        assertThat(sink.laneCount()).isEqualTo(1);
+        assertThat(sink.recordedSpans()).as("a dropped lane's counts stay").isEqualTo(4);
+        assertThat(sink.droppedSpans()).isEqualTo(2);
     }
 }

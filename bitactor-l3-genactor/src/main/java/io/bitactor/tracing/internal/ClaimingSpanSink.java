@@ -26,4 +26,24 @@ public interface ClaimingSpanSink extends SpanSink
      * @param claimed the record {@link #claimSpan()} returned to this thread.
      */
     void publishSpan(MutableSpanRecord claimed);
+
+    /**
+     * A claiming sink for one producer thread at a time, such as one runtime worker: a sink with per-producer
+     * storage claims without atomics there. The default is this sink itself. Any thread; call once per producer,
+     * at its start, and {@link #retireLane()} the result when the producer stops.
+     *
+     * @return the producer's sink.
+     */
+    default ClaimingSpanSink producerLane()
+    {
+        return this;
+    }
+
+    /**
+     * The producer of a {@link #producerLane()} is done with it: its spans are still drained, then its storage is
+     * released. The default does nothing. The producer's thread, after its last publish.
+     */
+    default void retireLane()
+    {
+    }
 }
