@@ -10,7 +10,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * Handling-time histograms of one worker, one per shard it drains: written by the worker thread without allocation
  * or locks, read by snapshot threads.
  * <p>
- * Two sides of histograms and a {@link WriterReaderPhaser}: the worker enters the phaser's critical section once
+ * Two sides of counts ({@link TimeCounts}: a histogram's buckets without its bookkeeping) and a
+ * {@link WriterReaderPhaser}: the worker enters the phaser's critical section once
  * per drain pass (at its first recorded frame, one atomic add), records into the active side with plain stores,
  * and leaves at the end of the pass (a second atomic add). A reader swaps the sides, flips the phase (waits until
  * the worker leaves a pass it entered before the swap), then adds the now inactive side into its cumulative
@@ -28,22 +29,25 @@ final class HandlingTimes
 
     private final WriterReaderPhaser phaser = new WriterReaderPhaser();
     private final ReentrantLock readers = new ReentrantLock();
-    private final Histogram[][] sides;
+    /** Two sides of per-shard counts (see {@link TimeCounts}): the worker writes one, a reader collects the other. */
+    private final TimeCounts[][] sides;
     private final Histogram[] cumulative;
     private volatile int activeSide;
 
     // Writer state: the worker thread only.
     private boolean inPass;
     private long passToken;
+    /** The side the current pass records into, read once the pass entered the phaser's critical section. */
+    private TimeCounts[] passSide;
 
     HandlingTimes(final int shards)
     {
-        sides = new Histogram[2][shards];
+        sides = new TimeCounts[2][shards];
         cumulative = new Histogram[shards];
         for (int i = 0; i < shards; i++)
         {
-            sides[0][i] = newHistogram();
-            sides[1][i] = newHistogram();
+            sides[0][i] = new TimeCounts(HIGHEST_TRACKABLE_NS, SIGNIFICANT_DIGITS);
+            sides[1][i] = new TimeCounts(HIGHEST_TRACKABLE_NS, SIGNIFICANT_DIGITS);
             cumulative[i] = newHistogram();
         }
     }
@@ -69,10 +73,13 @@ final class HandlingTimes
         if (!inPass)
         {
             passToken = phaser.writerCriticalSectionEnter();
+            // Read after the enter: a reader that flips the side after this waits for this pass to exit before it
+            // reads the side this pass writes (the phaser's contract), so the side may be kept for the whole pass.
+            passSide = sides[activeSide];
             inPass = true;
         }
         final long value = durationNs < 0 ? 0 : Math.min(durationNs, HIGHEST_TRACKABLE_NS);
-        sides[activeSide][slot].recordValue(value);
+        passSide[slot].record(value);
     }
 
     /**
@@ -83,6 +90,7 @@ final class HandlingTimes
         if (inPass)
         {
             inPass = false;
+            passSide = null;
             phaser.writerCriticalSectionExit(passToken);
         }
     }
@@ -122,11 +130,10 @@ final class HandlingTimes
             final int old = activeSide;
             activeSide = 1 - old;
             phaser.flipPhase();
-            final Histogram[] retired = sides[old];
+            final TimeCounts[] retired = sides[old];
             for (int i = 0; i < retired.length; i++)
             {
-                cumulative[i].add(retired[i]);
-                retired[i].reset();
+                retired[i].moveInto(cumulative[i]);
             }
         }
         finally
