@@ -133,14 +133,10 @@ public final class RingBufferSpanSink implements ClaimingSpanSink
      *
      * @param span the span, read only during this call.
      */
+    @Override
     public void onSpan(final SpanRecord span)
     {
-        final MutableSpanRecord slot = claimSpan();
-        if (null != slot)
-        {
-            slot.copyFrom(span);
-            publishSpan(slot);
-        }
+        ClaimingSpanSink.super.onSpan(span);
     }
 
     /**

@@ -25,7 +25,7 @@ import java.util.function.Consumer;
  * x86). The shared ring's claim is a CAS on a line every worker writes.
  * <p>
  * <b>Threads.</b> {@link #claimSpan()}, {@link #publishSpan(MutableSpanRecord)}, {@link #onSpan(SpanRecord)} and
- * {@link #retire()}: the lane's producer, one thread at a time. {@link #drain(Consumer, int)}: the sink's consumer.
+ * {@link #retireLane()}: the lane's producer, one thread at a time. {@link #drain(Consumer, int)}: the sink's consumer.
  * The counters: any thread.
  */
 final class SpanLane implements ClaimingSpanSink
@@ -98,21 +98,6 @@ final class SpanLane implements ClaimingSpanSink
             throw new IllegalStateException("not the record claimed from this lane");
         }
         soProducerIndex(producerIndex + 1);
-    }
-
-    /**
-     * Copies a span into the lane (claim, copy, publish), or counts a drop. The producer thread.
-     *
-     * @param span the span, read only during this call.
-     */
-    public void onSpan(final SpanRecord span)
-    {
-        final MutableSpanRecord record = claimSpan();
-        if (null != record)
-        {
-            record.copyFrom(span);
-            publishSpan(record);
-        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.bitactor.tracing.internal;
 
+import io.bitactor.tracing.SpanRecord;
 import io.bitactor.tracing.SpanSink;
 
 /**
@@ -26,6 +27,23 @@ public interface ClaimingSpanSink extends SpanSink
      * @param claimed the record {@link #claimSpan()} returned to this thread.
      */
     void publishSpan(MutableSpanRecord claimed);
+
+    /**
+     * Copies a span into the sink's storage: claim, copy, publish, or a counted drop when there is no room. Never
+     * blocks; no allocation. The threads {@link #claimSpan()} allows.
+     *
+     * @param span the span, read only during this call.
+     */
+    @Override
+    default void onSpan(final SpanRecord span)
+    {
+        final MutableSpanRecord record = claimSpan();
+        if (null != record)
+        {
+            record.copyFrom(span);
+            publishSpan(record);
+        }
+    }
 
     /**
      * A claiming sink for one producer thread at a time, such as one runtime worker: a sink with per-producer
