@@ -295,6 +295,44 @@ class JournalTest
     }
 
     @Test
+    void segmentFilesLeftUnderATemporaryNameByACrashAreDeletedAtOpenAndNothingElseIsLost() throws IOException
+    {
+        final Router router = launch(journal());
+        final Sender sender = router.newSender(0);
+        for (int seq = 0; seq < 10; seq++)
+        {
+            assertThat(send(sender, 3, seq)).isEqualTo(OfferStatus.ACCEPTED);
+        }
+        routers.forEach(Router::close); // the 10 stay pending
+        // What a kill leaves behind: a creation stopped before its first write, and a reuse stopped after the file
+        // was renamed to its temporary name and half zeroed (only a segment whose records are all settled is reused).
+        final Path directory = dir.resolve("journal");
+        final List<Path> before = segmentFiles();
+        final Path createdTemporary = directory.resolve(JournalDescriptor.fileName(1_000) + ".tmp");
+        final Path reusedTemporary = directory.resolve(JournalDescriptor.fileName(1_001) + ".tmp");
+        Files.write(createdTemporary, new byte[0]);
+        final byte[] halfZeroed = new byte[SEGMENT];
+        java.util.Arrays.fill(halfZeroed, 0, SEGMENT / 2, (byte)0x5A);
+        Files.write(reusedTemporary, halfZeroed);
+
+        final Router second = launch(journal());
+        final RecoveryReport report = second.journal().recoveryReport();
+        assertThat(createdTemporary).doesNotExist();
+        assertThat(reusedTemporary).doesNotExist();
+        assertThat(report.details()).as("%s", report.details())
+            .anySatisfy(line -> assertThat(line).startsWith(createdTemporary.getFileName() + ":"))
+            .anySatisfy(line -> assertThat(line).startsWith(reusedTemporary.getFileName() + ":"));
+        assertThat(report.segmentsScanned()).isEqualTo(before.size());
+        assertThat(report.recovered()).isEqualTo(10);
+        assertThat(report.repairedAnything()).as("%s", report).isFalse();
+        final Recorder replayed = new Recorder();
+        second.journal().recovered().replayAll(replayed);
+        assertThat(replayed.seen).hasSize(10).first().isEqualTo("3:0");
+        assertThat(replayed.seen).last().isEqualTo("3:9");
+        assertThat(errors).isEmpty();
+    }
+
+    @Test
     void anArchiverReceivesHandledSegmentsInsteadOfDeletion() throws IOException
     {
         final Path archive = Files.createDirectories(dir.resolve("archive"));
