@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -312,7 +313,7 @@ class JournalTest
         final Path reusedTemporary = directory.resolve(JournalDescriptor.fileName(1_001) + ".tmp");
         Files.write(createdTemporary, new byte[0]);
         final byte[] halfZeroed = new byte[SEGMENT];
-        java.util.Arrays.fill(halfZeroed, 0, SEGMENT / 2, (byte)0x5A);
+        Arrays.fill(halfZeroed, 0, SEGMENT / 2, (byte)0x5A);
         Files.write(reusedTemporary, halfZeroed);
 
         final Router second = launch(journal());
