@@ -33,12 +33,13 @@ import java.util.regex.Pattern;
  * <ol>
  *     <li>re-runs every combination that missed, in a fresh fork, up to {@code gate.attempts} (3) times in all, and
  *     passes a combination when one attempt meets all of its targets;</li>
- *     <li>measures the raw-queue floor ({@code RawQueueFloorBenchmark}, spinning consumer: the same bytes between the
- *     same two threads with nothing else) in every attempt. When an L2 or L3 combination still misses only its time
- *     target and the floor was above {@code gate.floor.fastNs} (50) ns/op in <em>every</em> attempt, the host was in
- *     the state where even the raw queue costs 73-270 ns/op: the combination is reported as {@code HOST-SLOW}, not as
- *     a pass. It fails the gate only with {@code -Dgate.strict=true}. The allocation target, and the time targets in
- *     any attempt whose floor was fast, are always enforced.</li>
+ *     <li>measures the raw-queue floor ({@code RawQueueFloorBenchmark}, spinning consumer, {@code memory=slab}: the
+ *     same bytes between the same two threads with nothing else) in every attempt. When an L2 or L3 combination
+ *     still misses only its time target and the floor was above {@code gate.floor.fastNs} (50) ns/op in
+ *     <em>every</em> attempt, the host was in the state where even the raw queue costs 73-270 ns/op: the
+ *     combination is reported as {@code HOST-SLOW}, not as a pass. It fails the gate only with
+ *     {@code -Dgate.strict=true}. The allocation target, and the time targets in any attempt whose floor was fast,
+ *     are always enforced.</li>
  * </ol>
  * L2 combinations with the write-ahead journal on ({@code journal=on}) are measured and reported, but only
  * enforced with {@code -Dgate.l2.journal=enforce}: the journal's own target is tracked separately (its cost on
@@ -341,7 +342,8 @@ public final class BenchmarkGate
      */
     private static double measureFloor(final Path json) throws RunnerException, IOException
     {
-        runJmh(new OptionsBuilder().include(pattern(FLOOR)).param("consumerIdle", "spin"), json);
+        runJmh(new OptionsBuilder().include(pattern(FLOOR)).param("consumerIdle", "spin").param("memory", "slab"),
+            json);
         for (final JmhJson.Row row : JmhJson.read(json))
         {
             if (row.benchmark().equals(FLOOR))

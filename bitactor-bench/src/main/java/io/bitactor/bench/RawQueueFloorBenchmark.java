@@ -19,6 +19,15 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,6 +43,16 @@ import java.util.concurrent.TimeUnit;
  * Slots are reused blindly, which is safe here: the queue holds at most 1,024 references (as many frames as one L2
  * sender may have in flight) and there are 2,048 slots, so the consumer has finished with a slot long before the
  * producer comes back to it.
+ * <p>
+ * <b>{@code memory=mapped}: the floor under a write-ahead journal.</b> The same 200 bytes go instead into the next
+ * 256-byte record of a {@value #MAPPED_LENGTH}-byte memory-mapped file under {@code java.io.tmpdir} (zero-filled
+ * and with every page touched at setup, as the journal prepares its segments), claimed by an atomic add on a tail
+ * and published by a release store of the record's length word before the offer; the consumer reads that word.
+ * The producer writes through the file from start to end and starts again, so, like a journal's appends, each
+ * record goes to memory that no cache holds, and there is no segment to roll, no CRC, no ack and no agent thread.
+ * The difference between {@code slab} and {@code mapped} in one run is what writing each message to fresh memory
+ * costs on the host, a lower bound of what any journal that keeps every message in mapped memory adds to
+ * {@link L2RoutingBenchmark}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -49,10 +68,22 @@ public class RawQueueFloorBenchmark
     private static final int PAYLOAD_LENGTH = 128;
     /** As many frames in flight as one L2 sender may have (its default 1,024 slots). */
     private static final int QUEUE_CAPACITY = 1024;
+    /** The mapped file's length: 256 MiB, about what a journal with 64 MiB segments keeps mapped while it runs. */
+    private static final int MAPPED_LENGTH = 256 * 1024 * 1024;
+    private static final VarHandle TAIL = MethodHandles.arrayElementVarHandle(long[].class);
+    /** The tail's index in {@link #tail}: a cache line of padding on either side. */
+    private static final int TAIL_INDEX = 8;
 
     /** Consumer idle strategy, as in {@link L2RoutingBenchmark#consumerIdle}. */
     @Param({ "backoff", "spin" })
     public String consumerIdle;
+
+    /**
+     * Where the bytes go: {@code slab}, 2,048 reused off-heap slots (they stay in cache); {@code mapped}, the next
+     * record of a memory-mapped file (memory no cache holds, as a journal's appends).
+     */
+    @Param({ "slab", "mapped" })
+    public String memory;
 
     private final MpscArrayQueue<Integer> queue = new MpscArrayQueue<>(QUEUE_CAPACITY);
     private final Integer[] slotIndexes = new Integer[SLOTS];
@@ -62,13 +93,27 @@ public class RawQueueFloorBenchmark
     private Thread consumer;
     private volatile boolean running;
     private int next;
+    private boolean mapped;
+    private Path mappedFile;
+    private FileChannel mappedChannel;
+    private UnsafeBuffer records;
+    // The tail is the middle element of a padded array: as a field it would share a line with the running flag,
+    // which the consumer reads on every pass.
+    private final long[] tail = new long[TAIL_INDEX + 1 + TAIL_INDEX];
 
     /**
-     * Allocates the slots and starts the consumer.
+     * Allocates the slots (or maps the file) and starts the consumer.
+     *
+     * @throws IOException if the mapped file cannot be created.
      */
     @Setup(Level.Trial)
-    public void setup()
+    public void setup() throws IOException
     {
+        mapped = "mapped".equals(memory);
+        if (mapped)
+        {
+            mapRecords();
+        }
         slab = new UnsafeBuffer(BufferUtil.allocateDirectAligned(SLOTS * SLOT_LENGTH, BitUtil.CACHE_LINE_LENGTH));
         header = new UnsafeBuffer(new byte[HEADER_LENGTH]);
         payload = new UnsafeBuffer(new byte[PAYLOAD_LENGTH]);
@@ -80,17 +125,45 @@ public class RawQueueFloorBenchmark
         consumer = BenchConsumer.start("floor-consumer", this::drainLoop);
     }
 
+    private void mapRecords() throws IOException
+    {
+        mappedFile = Files.createTempFile("bitactor-floor", ".map");
+        mappedChannel = FileChannel.open(mappedFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        final ByteBuffer zeros = ByteBuffer.allocateDirect(1024 * 1024);
+        for (long written = 0; written < MAPPED_LENGTH; )
+        {
+            zeros.clear();
+            written += mappedChannel.write(zeros, written);
+        }
+        final MappedByteBuffer map = mappedChannel.map(FileChannel.MapMode.READ_WRITE, 0, MAPPED_LENGTH);
+        records = new UnsafeBuffer(map);
+        for (int page = 0; page < MAPPED_LENGTH; page += 4096)
+        {
+            records.putByte(page, (byte)0); // page-table entries present and writable, as the journal's agent does
+        }
+    }
+
     private void drainLoop()
     {
         final long[] sink = new long[16];
         final IdleStrategy idle = BenchConsumer.idleStrategy(consumerIdle);
+        int position = 0;
         while (running)
         {
             int work = 0;
             Integer slot;
             while (work < 256 && null != (slot = queue.relaxedPoll()))
             {
-                sink[8] += slab.getLong(slot * SLOT_LENGTH);
+                if (mapped)
+                {
+                    // One producer: the queue's order is the tail's, so the consumer follows the records itself.
+                    sink[8] += records.getIntAcquire(position);
+                    position = (position + SLOT_LENGTH) & (MAPPED_LENGTH - 1);
+                }
+                else
+                {
+                    sink[8] += slab.getLong(slot * SLOT_LENGTH);
+                }
                 work++;
             }
             idle.idle(work);
@@ -98,15 +171,21 @@ public class RawQueueFloorBenchmark
     }
 
     /**
-     * Stops the consumer.
+     * Stops the consumer and deletes the mapped file.
      *
      * @throws InterruptedException if interrupted while joining.
+     * @throws IOException          if the mapped file cannot be deleted.
      */
     @TearDown(Level.Trial)
-    public void tearDown() throws InterruptedException
+    public void tearDown() throws InterruptedException, IOException
     {
         running = false;
         consumer.join();
+        if (mappedChannel != null)
+        {
+            mappedChannel.close();
+            Files.delete(mappedFile);
+        }
     }
 
     /**
@@ -119,9 +198,20 @@ public class RawQueueFloorBenchmark
     {
         final int index = next;
         next = (index + 1) & (SLOTS - 1);
-        final int offset = index * SLOT_LENGTH;
-        slab.putBytes(offset, header, 0, HEADER_LENGTH);
-        slab.putBytes(offset + HEADER_LENGTH, payload, 0, PAYLOAD_LENGTH);
+        if (mapped)
+        {
+            // Claim (atomic add), write, publish (release store of the length word): a journal append's minimum.
+            final int at = (int)((long)TAIL.getAndAdd(tail, TAIL_INDEX, (long)SLOT_LENGTH) & (MAPPED_LENGTH - 1));
+            records.putBytes(at + 8, header, 0, HEADER_LENGTH);
+            records.putBytes(at + 8 + HEADER_LENGTH, payload, 0, PAYLOAD_LENGTH);
+            records.putIntRelease(at, 8 + HEADER_LENGTH + PAYLOAD_LENGTH);
+        }
+        else
+        {
+            final int offset = index * SLOT_LENGTH;
+            slab.putBytes(offset, header, 0, HEADER_LENGTH);
+            slab.putBytes(offset + HEADER_LENGTH, payload, 0, PAYLOAD_LENGTH);
+        }
         final Integer ref = slotIndexes[index];
         while (!queue.offer(ref))
         {
