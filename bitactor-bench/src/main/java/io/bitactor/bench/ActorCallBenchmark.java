@@ -22,6 +22,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -62,18 +64,40 @@ public class ActorCallBenchmark
     @Param({ "64" })
     public int window;
 
+    /**
+     * {@code off}, or {@code on}: the write-ahead journal as {@link L2RoutingBenchmark#journal} has it (a fresh
+     * directory, 64 MiB segments, flush policy {@code NONE}, its agent on a thread of its own). Every call is then
+     * appended before the callee sees it and acknowledged once handled; replies are not journaled.
+     */
+    @Param({ "off", "on" })
+    public String journal;
+
+    private Path journalDirectory;
+
     private ActorSystem system;
     private BenchActors.Client client;
     private final long[] handled = new long[1];
 
+    /**
+     * Launches the system (with its journal when on), spawns the callees and the client, and runs until the client
+     * has a full window of calls behind it.
+     *
+     * @throws IOException if the journal directory cannot be created.
+     */
     @Setup
-    public void setup()
+    public void setup() throws IOException
     {
-        system = ActorSystem.launch(new ActorSystemContext()
+        final ActorSystemContext ctx = new ActorSystemContext()
             .threadingMode(ThreadingMode.INVOKER)
             .workerCount(1)
             .shardCount(4)
-            .maxPayloadLength(BenchActors.PAYLOAD_LENGTH));
+            .maxPayloadLength(BenchActors.PAYLOAD_LENGTH);
+        if ("on".equals(journal))
+        {
+            journalDirectory = BenchJournal.createDirectory("bitactor-call-bench-journal");
+            ctx.journal(BenchJournal.context(journalDirectory));
+        }
+        system = ActorSystem.launch(ctx);
         final CircuitBreakerConfig breaker = CircuitBreakerConfig.defaults();
         final RetryPolicy retry = RetryPolicy.exponential(3, Duration.ofMillis(1), Duration.ofMillis(10));
         final int[] targets = new int[actors];
@@ -107,11 +131,17 @@ public class ActorCallBenchmark
         return client.completed;
     }
 
+    /**
+     * Closes the system, deletes the journal directory and checks that every call succeeded.
+     *
+     * @throws IOException if the journal directory cannot be deleted.
+     */
     @TearDown
-    public void tearDown()
+    public void tearDown() throws IOException
     {
         final ActorStats stats = system.stats();
         system.close();
+        BenchJournal.delete(journalDirectory);
         if (client.errors != 0 || client.corrupt != 0 || stats.failed() != 0)
         {
             throw new IllegalStateException("call benchmark run invalid: errors=" + client.errors + ", corrupt=" +

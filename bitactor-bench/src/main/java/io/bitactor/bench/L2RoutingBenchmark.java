@@ -2,8 +2,6 @@ package io.bitactor.bench;
 
 import io.bitactor.core.FrameDescriptor;
 import io.bitactor.core.MessageType;
-import io.bitactor.journal.FlushPolicy;
-import io.bitactor.journal.JournalContext;
 import io.bitactor.mailbox.FrameHandler;
 import io.bitactor.mailbox.Mailbox;
 import io.bitactor.mailbox.MailboxContext;
@@ -28,11 +26,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * L2 routing: the cost of accepting one message into the mailbox layer with every L2 part on.
@@ -112,8 +108,8 @@ public class L2RoutingBenchmark
             .maxPayloadLength(PAYLOAD_LENGTH);
         if ("on".equals(journal))
         {
-            journalDirectory = Files.createTempDirectory("bitactor-l2-bench-journal");
-            ctx.journal(new JournalContext().directory(journalDirectory).flushPolicy(FlushPolicy.NONE));
+            journalDirectory = BenchJournal.createDirectory("bitactor-l2-bench-journal");
+            ctx.journal(BenchJournal.context(journalDirectory));
         }
         router = Router.launch(ctx);
         sender = router.newSender(1);
@@ -157,17 +153,7 @@ public class L2RoutingBenchmark
         consumer.join();
         sender.close();
         router.close();
-        if (journalDirectory != null)
-        {
-            try (Stream<Path> files = Files.list(journalDirectory))
-            {
-                for (final Path file : (Iterable<Path>)files::iterator)
-                {
-                    Files.delete(file);
-                }
-            }
-            Files.delete(journalDirectory);
-        }
+        BenchJournal.delete(journalDirectory);
     }
 
     /**

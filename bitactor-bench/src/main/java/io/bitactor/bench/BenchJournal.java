@@ -1,0 +1,66 @@
+package io.bitactor.bench;
+
+import io.bitactor.journal.FlushPolicy;
+import io.bitactor.journal.JournalContext;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/**
+ * The write-ahead journal as the benchmarks turn it on: a fresh directory under {@code java.io.tmpdir}, default
+ * (64 MiB) segments, flush policy {@link FlushPolicy#NONE} (every accepted message survives a process crash; forcing
+ * to the device is the journal agent's business and costs the sender nothing either way), deleted at tear-down.
+ */
+final class BenchJournal
+{
+    private BenchJournal()
+    {
+    }
+
+    /**
+     * Creates a fresh journal directory.
+     *
+     * @param prefix the directory name's prefix.
+     * @return the directory.
+     * @throws IOException if it cannot be created.
+     */
+    static Path createDirectory(final String prefix) throws IOException
+    {
+        return Files.createTempDirectory(prefix);
+    }
+
+    /**
+     * The journal's configuration over a directory.
+     *
+     * @param directory from {@link #createDirectory(String)}.
+     * @return the configuration.
+     */
+    static JournalContext context(final Path directory)
+    {
+        return new JournalContext().directory(directory).flushPolicy(FlushPolicy.NONE);
+    }
+
+    /**
+     * Deletes a journal directory and its files, after the journal is closed. Does nothing for null.
+     *
+     * @param directory the directory, or null.
+     * @throws IOException if a file cannot be deleted.
+     */
+    static void delete(final Path directory) throws IOException
+    {
+        if (directory == null)
+        {
+            return;
+        }
+        try (Stream<Path> files = Files.list(directory))
+        {
+            for (final Path file : (Iterable<Path>)files::iterator)
+            {
+                Files.delete(file);
+            }
+        }
+        Files.delete(directory);
+    }
+}
