@@ -1248,6 +1248,11 @@ public final class Journal implements AutoCloseable
     /**
      * Stops the agent, forces every committed record to the device (whatever the policy), records the handled
      * marks and closes the files. Appends after this answer {@link #CLOSED}. Idempotent.
+     * <p>
+     * Segments whose records are all settled (handled, cancelled or padding) are unmapped here. A segment that
+     * still holds a record in flight keeps its mapping until the garbage collector frees it, so that a consumer
+     * still handling one of its frames, or a sender that raced the close, never touches unmapped memory: close a
+     * journal with unhandled messages and reopen it in the same process, and both mappings exist for a while.
      */
     public void close()
     {
@@ -1269,37 +1274,49 @@ public final class Journal implements AutoCloseable
         unlock();
     }
 
+    /**
+     * Closes every file. A segment that nothing can touch any more is unmapped now: a spare, and any other whose
+     * claims are all settled (see {@link JournalSegment#closeToAppenders()}). One that still holds a record in
+     * flight (unhandled, or being written by a sender that raced the close) keeps its mapping, valid for whoever
+     * still uses it, until the garbage collector frees it.
+     */
     private void closeSegments()
     {
         for (final JournalSegment segment : segments)
         {
-            segment.close(false);
+            segment.close(segment.recovered ? isSegmentSettled(segment) : segment.closeToAppenders());
         }
         for (final JournalSegment segment : spare)
         {
-            segment.close(false);
-            try
-            {
-                Files.deleteIfExists(segment.path); // every record in it was settled
-            }
-            catch (final IOException ex)
-            {
-                ctx.errorHandler().onError(ex);
-            }
+            // Settled when it became a spare, its tail past the record area: no claim writes to it.
+            segment.close(true);
+            deleteQuietly(segment.path); // every record in it was settled
         }
         spare.clear();
         final JournalSegment prepared = (JournalSegment)READY.getAndSet(this, null);
-        if (prepared != null)
+        if (prepared != null && !segments.contains(prepared))
         {
-            prepared.close(false);
-            try
+            // A sender that rotated into it just before the close may have claimed a record in it: then it keeps
+            // its mapping and its file (the next open recovers or skips what it holds, as for any segment).
+            final boolean untouched = prepared.closeToAppenders() && prepared.lvTail() ==
+                JournalSegment.CLOSED_TAIL + JournalDescriptor.HEADER_LENGTH;
+            prepared.close(untouched);
+            if (untouched)
             {
-                Files.deleteIfExists(prepared.path); // never written: nothing to recover from it
+                deleteQuietly(prepared.path); // never written: nothing to recover from it
             }
-            catch (final IOException ex)
-            {
-                ctx.errorHandler().onError(ex);
-            }
+        }
+    }
+
+    private void deleteQuietly(final Path file)
+    {
+        try
+        {
+            Files.deleteIfExists(file);
+        }
+        catch (final IOException ex)
+        {
+            ctx.errorHandler().onError(ex);
         }
     }
 

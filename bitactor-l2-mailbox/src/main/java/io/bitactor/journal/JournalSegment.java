@@ -32,6 +32,9 @@ final class JournalSegment
         }
     }
 
+    /** What {@link #closeToAppenders()} adds to the tail: far past the end of any segment (at most 2 GiB). */
+    static final long CLOSED_TAIL = 1L << 40;
+
     final long index;
     /** {@link JournalDescriptor#tag(long)} of the index. */
     final int tag;
@@ -121,6 +124,22 @@ final class JournalSegment
     }
 
     /**
+     * Closes this segment to appenders for good and tells whether nothing in its mapping can be touched again, so
+     * that it may be unmapped. The tail is moved {@link #CLOSED_TAIL} bytes on by an atomic add: a claim from then
+     * on lands past the record area and writes nothing (the appender finds the journal closed). Every claim made
+     * before it counts in the returned end; the segment is quiescent when settled bytes cover all of them, because
+     * whoever settles a record (a consumer's ack, a cancel, a padding record) writes to it before adding its bytes.
+     *
+     * @return true when every byte claimed in the record area is settled.
+     */
+    boolean closeToAppenders()
+    {
+        final long claimedEnd = (long)TAIL.getAndAdd(this, CLOSED_TAIL);
+        // The add above is a full fence: the settled count read here is at least what was added before it.
+        return (long)SETTLED.getVolatile(this) >= Math.min(claimedEnd, recordsEnd) - JournalDescriptor.HEADER_LENGTH;
+    }
+
+    /**
      * Load-volatile of the tail.
      */
     long lvTail()
@@ -149,7 +168,9 @@ final class JournalSegment
 
     /**
      * Closes the channel. The mapping is left to the garbage collector unless {@code unmap}: an appender that read
-     * this segment just before a close may still be writing to it, and an explicit unmap would crash it.
+     * this segment just before a close may still be writing to it, and a consumer may still read or acknowledge a
+     * record in it; an explicit unmap would crash them. Unmap only a segment that nothing can touch any more (see
+     * {@link #closeToAppenders()}).
      */
     void close(final boolean unmap)
     {
