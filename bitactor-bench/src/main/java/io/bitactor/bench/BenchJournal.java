@@ -6,6 +6,7 @@ import io.bitactor.journal.JournalContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
@@ -43,7 +44,8 @@ final class BenchJournal
     }
 
     /**
-     * Deletes a journal directory and its files, after the journal is closed. Does nothing for null.
+     * Deletes a journal directory with everything in it, after the journal is closed. Does nothing for null or a
+     * directory that does not exist.
      *
      * @param directory the directory, or null.
      * @throws IOException if a file cannot be deleted.
@@ -54,13 +56,16 @@ final class BenchJournal
         {
             return;
         }
-        try (Stream<Path> files = Files.list(directory))
+        if (!Files.exists(directory))
         {
-            for (final Path file : (Iterable<Path>)files::iterator)
+            return;
+        }
+        try (Stream<Path> files = Files.walk(directory))
+        {
+            for (final Path file : (Iterable<Path>)files.sorted(Comparator.reverseOrder())::iterator)
             {
                 Files.delete(file);
             }
         }
-        Files.delete(directory);
     }
 }
