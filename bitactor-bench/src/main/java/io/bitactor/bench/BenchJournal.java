@@ -14,7 +14,7 @@ import java.util.stream.Stream;
  * (64 MiB) segments, flush policy {@link FlushPolicy#NONE} (every accepted message survives a process crash; forcing
  * to the device is the journal agent's business and costs the sender nothing either way), deleted at tear-down.
  */
-final class BenchJournal
+public final class BenchJournal
 {
     private BenchJournal()
     {
@@ -27,7 +27,7 @@ final class BenchJournal
      * @return the directory.
      * @throws IOException if it cannot be created.
      */
-    static Path createDirectory(final String prefix) throws IOException
+    public static Path createDirectory(final String prefix) throws IOException
     {
         return Files.createTempDirectory(prefix);
     }
@@ -38,7 +38,7 @@ final class BenchJournal
      * @param directory from {@link #createDirectory(String)}.
      * @return the configuration.
      */
-    static JournalContext context(final Path directory)
+    public static JournalContext context(final Path directory)
     {
         return new JournalContext().directory(directory).flushPolicy(FlushPolicy.NONE);
     }
@@ -50,7 +50,7 @@ final class BenchJournal
      * @param directory the directory, or null.
      * @throws IOException if a file cannot be deleted.
      */
-    static void delete(final Path directory) throws IOException
+    public static void delete(final Path directory) throws IOException
     {
         if (directory == null)
         {

@@ -43,7 +43,8 @@ import java.util.TreeMap;
  */
 public final class BenchmarkSuite
 {
-    private static final String[] RUNTIMES = { "bitactor", "bitactor-colocated", "pekko", "pekko-tuned", "raw" };
+    private static final String[] RUNTIMES =
+        { "bitactor", "bitactor-colocated", "bitactor-journal", "pekko", "pekko-tuned", "raw" };
 
     private BenchmarkSuite()
     {
@@ -88,7 +89,7 @@ public final class BenchmarkSuite
         System.out.println("== 2/3 Savina workloads on BitActor and Pekko (throughput 5 and 100)");
         savina.addAll(run(new OptionsBuilder()
             .include(SavinaBenchmark.class.getSimpleName())
-            .param("runtime", "bitactor", "bitactor-colocated", "pekko", "pekko-tuned")
+            .param("runtime", "bitactor", "bitactor-colocated", "bitactor-journal", "pekko", "pekko-tuned")
             .forks(forks).warmupIterations(full ? 2 : 1).measurementIterations(full ? 6 : 3)
             .resultFormat(ResultFormatType.JSON).result(out.resolve("savina.json").toString())));
 
@@ -155,9 +156,10 @@ public final class BenchmarkSuite
                 alloc.getScore())));
         }
         md.append("\n## Savina workloads (messages per second, higher is better)\n\n")
-            .append("| workload | messages per run | BitActor | BitActor (co-located) | Pekko (throughput 5) | ")
-            .append("Pekko (throughput 100) | raw queues (floor) | best BitActor / best Pekko | BitActor / floor |\n")
-            .append("|---|---|---|---|---|---|---|---|---|\n");
+            .append("| workload | messages per run | BitActor | BitActor (co-located) | BitActor (journal on) | ")
+            .append("Pekko (throughput 5) | Pekko (throughput 100) | raw queues (floor) | best BitActor / best Pekko | ")
+            .append("BitActor / floor | journal on / off |\n")
+            .append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (final Map.Entry<Workload, Map<String, Double>> e : rates.entrySet())
         {
             final Map<String, Double> r = e.getValue();
@@ -166,13 +168,17 @@ public final class BenchmarkSuite
             final double pekko = Math.max(r.getOrDefault("pekko", Double.NaN), r.getOrDefault("pekko-tuned",
                 Double.NaN));
             final Double floor = r.get("raw");
-            md.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %s | %.2f | %s |%n", e.getKey(),
-                e.getKey().messages(), rate(r.get("bitactor")), rate(r.get("bitactor-colocated")),
-                rate(r.get("pekko")), rate(r.get("pekko-tuned")), rate(floor), bit / pekko,
-                floor == null ? "n/a" : String.format(Locale.ROOT, "%.2f", bit / floor)));
+            final double journalRatio = r.getOrDefault("bitactor-journal", Double.NaN) /
+                r.getOrDefault("bitactor", Double.NaN);
+            md.append(String.format(Locale.ROOT, "| %s | %,d | %s | %s | %s | %s | %s | %s | %.2f | %s | %.2f |%n",
+                e.getKey(), e.getKey().messages(), rate(r.get("bitactor")), rate(r.get("bitactor-colocated")),
+                rate(r.get("bitactor-journal")), rate(r.get("pekko")), rate(r.get("pekko-tuned")), rate(floor),
+                bit / pekko, floor == null ? "n/a" : String.format(Locale.ROOT, "%.2f", bit / floor), journalRatio));
         }
         md.append("\nChart: `savina.png`. Pekko: default dispatcher (fork-join executor), `throughput` 5 (default) and ")
-            .append("100 (tuned). The floor applies to ping-pong, counting and sharded only.\n");
+            .append("100 (tuned). The floor applies to ping-pong, counting and sharded only. Journal on: BitActor as ")
+            .append("in its first column, every message appended to the write-ahead journal (flush policy NONE) ")
+            .append("before it is handled; \"journal on / off\" is its rate over the first column's.\n");
         return md.toString();
     }
 
@@ -217,8 +223,8 @@ public final class BenchmarkSuite
             g.setColor(Color.DARK_GRAY);
             g.drawString("1e" + p, left - 40, y + 4);
         }
-        final Color[] colors = { new Color(31, 119, 180), new Color(120, 170, 220), new Color(255, 127, 14),
-            new Color(255, 187, 120), new Color(120, 120, 120) };
+        final Color[] colors = { new Color(31, 119, 180), new Color(120, 170, 220), new Color(44, 160, 44),
+            new Color(255, 127, 14), new Color(255, 187, 120), new Color(120, 120, 120) };
         final int groups = rates.size();
         final int groupWidth = (width - left - 40) / groups;
         final int barWidth = (groupWidth - 30) / RUNTIMES.length;
@@ -244,14 +250,14 @@ public final class BenchmarkSuite
         }
         g.setStroke(new BasicStroke(1));
         g.drawLine(left, top + plotHeight, width - 20, top + plotHeight);
-        final String[] labels = { "BitActor", "BitActor (co-located)", "Pekko (throughput 5)", "Pekko (throughput 100)",
-            "raw queues (floor)" };
+        final String[] labels = { "BitActor", "BitActor (co-located)", "BitActor (journal on)", "Pekko (throughput 5)",
+            "Pekko (throughput 100)", "raw queues (floor)" };
         for (int ri = 0; ri < labels.length; ri++)
         {
             g.setColor(colors[ri]);
-            g.fillRect(left + ri * 190, height - 40, 14, 14);
+            g.fillRect(left + ri * 165, height - 40, 14, 14);
             g.setColor(Color.BLACK);
-            g.drawString(labels[ri], left + ri * 190 + 20, height - 29);
+            g.drawString(labels[ri], left + ri * 165 + 20, height - 29);
         }
         g.dispose();
         return image;

@@ -41,10 +41,13 @@ public class SavinaBenchmark
 {
     /**
      * The runtime: {@code bitactor} (actors placed by id hash), {@code bitactor-colocated} (the ping-pong pair and the
-     * ring on one worker), {@code pekko} (throughput 5), {@code pekko-tuned} (throughput 100), or {@code raw}
-     * (pass {@code -p runtime=raw -p workload=PING_PONG,COUNTING,SHARDED}: the floor has no ring or fork-join).
+     * ring on one worker), {@code bitactor-journal} (as {@code bitactor}, with the write-ahead journal on: every
+     * message appended before it is handled), {@code pekko} (throughput 5), {@code pekko-tuned} (throughput 100), or
+     * {@code raw} (pass {@code -p runtime=raw -p workload=PING_PONG,COUNTING,SHARDED}: the floor has no ring or
+     * fork-join). Not run by default: {@code bitactor-colocated-journal} ({@code bitactor-colocated} with the
+     * journal on).
      */
-    @Param({ "bitactor", "bitactor-colocated", "pekko", "pekko-tuned" })
+    @Param({ "bitactor", "bitactor-colocated", "bitactor-journal", "pekko", "pekko-tuned" })
     public String runtime;
 
     /** The workload. */
@@ -67,8 +70,10 @@ public class SavinaBenchmark
     {
         return switch (runtime)
         {
-            case "bitactor" -> new BitActorSavina(false);
-            case "bitactor-colocated" -> new BitActorSavina(true);
+            case "bitactor" -> new BitActorSavina(false, false);
+            case "bitactor-colocated" -> new BitActorSavina(true, false);
+            case "bitactor-journal" -> new BitActorSavina(false, true);
+            case "bitactor-colocated-journal" -> new BitActorSavina(true, true);
             case "pekko" -> new PekkoSavina(5);
             case "pekko-tuned" -> new PekkoSavina(100);
             case "raw" -> new RawQueueSavina();

@@ -10,11 +10,15 @@ import io.bitactor.actor.Message;
 import io.bitactor.actor.Reply;
 import io.bitactor.actor.SendStatus;
 import io.bitactor.actor.ThreadingMode;
+import io.bitactor.bench.BenchJournal;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
@@ -31,18 +35,23 @@ public final class BitActorSavina extends ActorRuntimeSavina
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
     private final boolean colocate;
+    private final boolean journal;
     private ActorSystem system;
     private Workload workload;
+    private Path journalDirectory;
 
     /**
      * A BitActor runtime.
      *
      * @param colocate place the actors of the latency-bound workloads (ping-pong, thread ring) on one worker with
      *                 {@link ActorSpec#withColocation(ActorRef)}; otherwise every actor is placed by id hash.
+     * @param journal  turn the write-ahead journal on ({@link BenchJournal}: a fresh directory, flush policy
+     *                 {@code NONE}), so that every message is appended before it is handled.
      */
-    public BitActorSavina(final boolean colocate)
+    public BitActorSavina(final boolean colocate, final boolean journal)
     {
         this.colocate = colocate;
+        this.journal = journal;
     }
 
     private ActorSpec near(final ActorSpec spec, final ActorRef peer)
@@ -54,22 +63,36 @@ public final class BitActorSavina extends ActorRuntimeSavina
     public void prepare(final Workload workload)
     {
         this.workload = workload;
-        system = ActorSystem.launch(new ActorSystemContext()
+        final ActorSystemContext ctx = new ActorSystemContext()
             .threadingMode(ThreadingMode.DEDICATED)
             .workerCount(2)
             .shardCount(16)
             .mailboxCapacity(16 * 1024)
             .senderSlots(16 * 1024)
-            .errorHandler(Throwable::printStackTrace));
+            .errorHandler(Throwable::printStackTrace);
+        if (journal)
+        {
+            try
+            {
+                journalDirectory = BenchJournal.createDirectory("bitactor-savina-journal");
+            }
+            catch (final IOException ex)
+            {
+                throw new UncheckedIOException(ex);
+            }
+            ctx.journal(BenchJournal.context(journalDirectory));
+        }
+        system = ActorSystem.launch(ctx);
         prepareActors(workload);
     }
 
     @Override
-    public void close()
+    public void close() throws IOException
     {
         if (system != null)
         {
             system.close();
+            BenchJournal.delete(journalDirectory);
             if (system.stats().failed() != 0)
             {
                 throw new IllegalStateException(workload + ": handlers failed: " + system.stats());
