@@ -83,6 +83,16 @@ public final class BitActorSavina extends ActorRuntimeSavina
             ctx.journal(BenchJournal.context(journalDirectory));
         }
         system = ActorSystem.launch(ctx);
+        if (journal)
+        {
+            // A fresh journal has one segment; its agent creates the next right away (64 MiB of zeros written and
+            // forced). Let that happen before the run, as it would long before in a system that has been up a
+            // while, instead of on the two cores the run needs.
+            while (system.journal().segmentsCreated() < 2)
+            {
+                Thread.onSpinWait();
+            }
+        }
         prepareActors(workload);
     }
 
