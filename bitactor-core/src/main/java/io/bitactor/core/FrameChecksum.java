@@ -10,7 +10,9 @@ import java.util.zip.CRC32C;
  * <ul>
  *   <li>Buffers over a {@code byte[]}: {@link CRC32C#update(byte[], int, int)} on the array.</li>
  *   <li>Buffers over a {@link ByteBuffer} (direct or mapped): {@link CRC32C#update(ByteBuffer)} on a duplicate that
- *       is created once per underlying buffer and repositioned per call.</li>
+ *       is created once per underlying buffer and repositioned per call. Duplicates are kept for up to
+ *       {@value #VIEWS} buffers at once (by identity hash), so a consumer that verifies frames from a few sources in
+ *       turn (a sender's slot slab, the journal's segments) allocates only when it first meets each.</li>
  *   <li>Buffers over a raw address: bytes are copied in chunks into a small scratch array (correct, slower).</li>
  * </ul>
  * <b>Threads:</b> not thread-safe; one instance per thread or per flyweight.
@@ -18,10 +20,14 @@ import java.util.zip.CRC32C;
 public final class FrameChecksum
 {
     private static final int SCRATCH_LENGTH = 256;
+    /** Buffers whose duplicate is kept at once: a power of two. */
+    private static final int VIEWS = 16;
 
     private final CRC32C crc = new CRC32C();
-    private ByteBuffer source;
-    private ByteBuffer view;
+    private final ByteBuffer[] sources = new ByteBuffer[VIEWS];
+    private final ByteBuffer[] views = new ByteBuffer[VIEWS];
+    private ByteBuffer lastSource;
+    private ByteBuffer lastView;
     private byte[] scratch;
 
     /**
@@ -47,13 +53,14 @@ public final class FrameChecksum
         final ByteBuffer byteBuffer = buffer.byteBuffer();
         if (null != byteBuffer)
         {
-            if (byteBuffer != source)
+            ByteBuffer view = lastView;
+            if (byteBuffer != lastSource)
             {
-                source = byteBuffer;
-                view = byteBuffer.duplicate();
+                view = view(byteBuffer);
+                lastSource = byteBuffer;
+                lastView = view;
             }
             final int start = buffer.wrapAdjustment() + offset;
-            final ByteBuffer view = this.view;
             view.limit(start + length).position(start);
             crc.update(view);
             return (int)crc.getValue();
@@ -73,5 +80,18 @@ public final class FrameChecksum
             done += chunk;
         }
         return (int)crc.getValue();
+    }
+
+    private ByteBuffer view(final ByteBuffer byteBuffer)
+    {
+        final int slot = System.identityHashCode(byteBuffer) & (VIEWS - 1);
+        ByteBuffer view = views[slot];
+        if (sources[slot] != byteBuffer)
+        {
+            sources[slot] = byteBuffer;
+            view = byteBuffer.duplicate();
+            views[slot] = view;
+        }
+        return view;
     }
 }

@@ -20,6 +20,34 @@ class FrameChecksumTest
     private static final int[] OFFSET_EDGES = { 0, 1, 4, 8, 40 };
 
     @Test
+    void buffersMetInTurnEachGetTheirOwnChecksumAndAReusedViewNeverMixesThemUp()
+    {
+        // More direct buffers than the views kept at once (16), met in turn and then in a scrambled order: every
+        // checksum must be the one of its own buffer's bytes, whichever kept view served it.
+        final int buffers = 40;
+        final UnsafeBuffer[] sources = new UnsafeBuffer[buffers];
+        final int[] expected = new int[buffers];
+        final SplittableRandom random = new SplittableRandom(SEED);
+        for (int i = 0; i < buffers; i++)
+        {
+            final byte[] bytes = new byte[200];
+            new Random(i).nextBytes(bytes);
+            final ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length);
+            direct.put(bytes).clear();
+            sources[i] = new UnsafeBuffer(direct);
+            final CRC32C reference = new CRC32C();
+            reference.update(bytes, 8, 150);
+            expected[i] = (int)reference.getValue();
+        }
+        final FrameChecksum checksum = new FrameChecksum();
+        for (int round = 0; round < 2_000; round++)
+        {
+            final int i = round < 2 * buffers ? round % buffers : random.nextInt(buffers);
+            assertThat(checksum.compute(sources[i], 8, 150)).as("round %d, buffer %d", round, i).isEqualTo(expected[i]);
+        }
+    }
+
+    @Test
     void knownVector()
     {
         final byte[] bytes = "123456789".getBytes(StandardCharsets.US_ASCII);

@@ -187,6 +187,34 @@ public final class Sender implements AutoCloseable
         final int sourceActorId, final int targetActorId, final MessageType type, final long correlationId,
         final DirectBuffer payload, final int offset, final int length)
     {
+        return send(sourceActorId, targetActorId, type, correlationId, 0L, 0L, 0L, 0L, 0, payload, offset, length);
+    }
+
+    /**
+     * Sends a payload with every header field given, copying it; all or nothing. With a journal, a cast or call is
+     * encoded straight into its journal record (nothing is copied from a slot into the journal). After any answer
+     * but {@link OfferStatus#ACCEPTED} nothing is left claimed or queued: on backpressure, send again (the retry
+     * gets a new message id and timestamp).
+     *
+     * @param sourceActorId the source actor.
+     * @param targetActorId the target actor.
+     * @param type          the message type.
+     * @param correlationId links a call and its reply; 0 for none.
+     * @param traceIdHigh   high 64 bits of the W3C trace id; 0 with {@code traceIdLow} 0 for no trace.
+     * @param traceIdLow    low 64 bits of the trace id.
+     * @param spanId        the span this message starts.
+     * @param parentSpanId  the span it was sent from.
+     * @param traceFlags    the W3C trace flags.
+     * @param payload       buffer holding the payload.
+     * @param offset        of the payload.
+     * @param length        of the payload.
+     * @return the outcome.
+     */
+    public OfferStatus send(
+        final int sourceActorId, final int targetActorId, final MessageType type, final long correlationId,
+        final long traceIdHigh, final long traceIdLow, final long spanId, final long parentSpanId,
+        final int traceFlags, final DirectBuffer payload, final int offset, final int length)
+    {
         if (length > maxPayloadLength || length < 0)
         {
             router.countRejection(OfferStatus.PAYLOAD_TOO_LARGE);
@@ -207,12 +235,12 @@ public final class Sender implements AutoCloseable
             .messageType(type)
             .correlationId(correlationId)
             .priority(0)
-            .traceFlags(0)
+            .traceFlags(traceFlags)
             .reserved()
-            .traceIdHigh(0)
-            .traceIdLow(0)
-            .spanId(0)
-            .parentSpanId(0)
+            .traceIdHigh(traceIdHigh)
+            .traceIdLow(traceIdLow)
+            .spanId(spanId)
+            .parentSpanId(parentSpanId)
             .payload(payload, offset, length);
         final OfferStatus status = journaled ? commitJournaled() : commit();
         if (status.isBackPressure())

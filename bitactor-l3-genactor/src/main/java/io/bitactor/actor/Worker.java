@@ -532,34 +532,47 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
         {
             return SendStatus.PAYLOAD_TOO_LARGE;
         }
+        final boolean traced = (traceHigh | traceLow) != 0;
+        final long span = traced ? nextSpanId() : 0L;
+        if (traced)
+        {
+            lastSpanId = span;
+        }
+        final MessageType messageType = messageType(type);
         if (outbox.isEmpty())
         {
-            final FrameEncoder encoder = sender.tryClaim();
-            if (encoder != null)
+            // All or nothing; with the journal on, a cast or call is encoded straight into its journal record.
+            final OfferStatus status = sender.send(source, target, messageType, correlationId, traceHigh, traceLow,
+                span, traced ? parentSpan : 0L, traced ? flags : 0, payload, payloadOffset, payloadLength);
+            if (status == OfferStatus.ACCEPTED)
             {
-                fill(encoder, type, source, target, correlationId, payload, payloadOffset, payloadLength,
-                    traceHigh, traceLow, parentSpan, flags);
-                final OfferStatus status = sender.commit();
-                if (status == OfferStatus.ACCEPTED)
-                {
-                    return SendStatus.ACCEPTED;
-                }
-                if (!status.isBackPressure())
-                {
-                    return SendStatus.of(status);
-                }
-                // Mailbox full: keep the sealed frame (same id and timestamp) for the next duty cycle.
-                final SendStatus kept = keep(encoder.buffer(), encoder.offset(),
-                    FrameDescriptor.frameLength(payloadLength));
-                sender.abort();
-                return kept;
+                return SendStatus.ACCEPTED;
             }
+            if (!status.isBackPressure())
+            {
+                return SendStatus.of(status);
+            }
+            // Backpressure (no slot, mailbox or journal full): nothing is left claimed. Keep the frame in the
+            // outbox, encoded afresh below (a new message id and timestamp, still ahead of any later send).
         }
-        final FrameEncoder encoder = sender.wrapDetached(detachedFrame, 0);
-        fill(encoder, type, source, target, correlationId, payload, payloadOffset, payloadLength,
-            traceHigh, traceLow, parentSpan, flags);
-        final int length = encoder.seal();
+        final FrameEncoder encoder = sender.wrapDetached(detachedFrame, 0)
+            .sourceActorId(source)
+            .targetActorId(target)
+            .messageType(messageType)
+            .correlationId(correlationId);
+        if (traced)
+        {
+            encoder.traceIdHigh(traceHigh).traceIdLow(traceLow).parentSpanId(parentSpan).spanId(span)
+                .traceFlags(flags);
+        }
+        final int length = encoder.payload(payload, payloadOffset, payloadLength).seal();
         return keep(detachedFrame, 0, length);
+    }
+
+    private static MessageType messageType(final byte type)
+    {
+        return type == CAST ? MessageType.CAST : type == CALL ? MessageType.CALL :
+            type == REPLY ? MessageType.REPLY : type == ERROR_REPLY ? MessageType.ERROR_REPLY : MessageType.SYSTEM;
     }
 
     /**
@@ -583,28 +596,6 @@ final class Worker implements Agent, FrameHandler, DeadlineTimerWheel.TimerHandl
         }
         sender.cancelJournalRecord(record);
         return SendStatus.MAILBOX_FULL;
-    }
-
-    private void fill(
-        final FrameEncoder encoder, final byte type, final int source, final int target, final long correlationId,
-        final DirectBuffer payload, final int payloadOffset, final int payloadLength,
-        final long traceHigh, final long traceLow, final long parentSpan, final int flags)
-    {
-        encoder
-            .sourceActorId(source)
-            .targetActorId(target)
-            .messageType(type == CAST ? MessageType.CAST : type == CALL ? MessageType.CALL :
-                type == REPLY ? MessageType.REPLY : type == ERROR_REPLY ? MessageType.ERROR_REPLY :
-                MessageType.SYSTEM)
-            .correlationId(correlationId);
-        if ((traceHigh | traceLow) != 0)
-        {
-            final long span = nextSpanId();
-            lastSpanId = span;
-            encoder.traceIdHigh(traceHigh).traceIdLow(traceLow).parentSpanId(parentSpan).spanId(span)
-                .traceFlags(flags);
-        }
-        encoder.payload(payload, payloadOffset, payloadLength);
     }
 
     private int flushOutbox()
