@@ -37,7 +37,7 @@ import java.util.TreeMap;
  * <pre>
  * java -cp bitactor-bench/target/benchmarks.jar io.bitactor.bench.BenchmarkSuite [--full] [out-dir]
  * </pre>
- * Quick mode (default, about 3 minutes on a 2-core machine): component benchmarks with 1 fork, 3 warm-up and 5
+ * Quick mode (default, about 6 minutes on a 2-core machine): component benchmarks with 1 fork, 3 warm-up and 5
  * measured iterations; Savina workloads with 1 warm-up and 3 measured runs. {@code --full}: 2 forks and twice the
  * iterations.
  */
